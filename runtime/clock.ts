@@ -1,0 +1,93 @@
+/** A cancellable timer handle. */
+export interface Cancellable {
+  cancel(): void;
+}
+
+/**
+ * Where actors get time. Production uses {@link SystemClock}; tests and backtests use
+ * {@link SimulatedClock} and advance it by hand, so nothing depends on wall time.
+ */
+export interface Clock {
+  /** Current time in epoch milliseconds. */
+  now(): number;
+  /** Runs `fn` once after `delayMs` of this clock's time. */
+  setTimer(delayMs: number, fn: () => void): Cancellable;
+}
+
+/** Wall-clock time and Node timers. Timers do not keep the process alive. */
+export class SystemClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+
+  setTimer(delayMs: number, fn: () => void): Cancellable {
+    const handle = setTimeout(fn, Math.max(0, delayMs));
+    handle.unref();
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
+
+interface SimTimer {
+  readonly due: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A clock that moves only when told to. Timers fire in due-time order (ties in creation order)
+ * during {@link SimulatedClock.advance}; a timer set by a firing timer fires in the same advance
+ * when it falls due within it.
+ *
+ * @example
+ * const clock = new SimulatedClock(Date.UTC(2024, 0, 2));
+ * clock.setTimer(1_000, () => console.log('one second later'));
+ * clock.advance(1_000);
+ */
+export class SimulatedClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #timers: SimTimer[] = [];
+
+  constructor(startMs = 0) {
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(delayMs: number, fn: () => void): Cancellable {
+    const timer: SimTimer = { due: this.#now + Math.max(0, delayMs), seq: this.#seq++, fn, cancelled: false };
+    this.#timers.push(timer);
+    return { cancel: () => { timer.cancelled = true; } };
+  }
+
+  /** Number of timers not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.#timers.filter((t) => !t.cancelled).length;
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due on the way. */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`cannot advance a clock by ${ms} ms`);
+    this.advanceTo(this.#now + ms);
+  }
+
+  /** Moves time to `timeMs` (never backwards), firing due timers in order. */
+  advanceTo(timeMs: number): void {
+    if (timeMs < this.#now) throw new RangeError(`cannot move a clock back from ${this.#now} to ${timeMs}`);
+    for (;;) {
+      let next: SimTimer | undefined;
+      for (const t of this.#timers) {
+        if (!t.cancelled && t.due <= timeMs && (next === undefined || t.due < next.due || (t.due === next.due && t.seq < next.seq))) next = t;
+      }
+      if (next === undefined) break;
+      next.cancelled = true;
+      this.#now = next.due;
+      next.fn();
+    }
+    this.#timers = this.#timers.filter((t) => !t.cancelled);
+    this.#now = timeMs;
+  }
+}

@@ -1,0 +1,360 @@
+import { start as nactStart, stop as nactStop } from 'nact';
+import type { Logger } from 'pino';
+import { Actor } from './actor.js';
+import type { ActorClass, ActorContext, ProtocolOfActor, SpawnArgs, SpawnOptions } from './actor.js';
+import { ActorCell, LocalRef } from './cell.js';
+import { SystemClock } from './clock.js';
+import type { Cancellable, Clock } from './clock.js';
+import { DeadLetters, DEFAULT_DEAD_LETTER_RING_SIZE } from './dead-letters.js';
+import { ActorExistsError, ActorNotFoundError, AskTimeoutError, BifrostError, MailboxFullError, SystemStoppedError } from './errors.js';
+import { EventStream } from './event-stream.js';
+import type { DeadLetterReason } from './events.js';
+import { createLogger } from './logger.js';
+import { validateNodeName } from './path.js';
+import type { ActorRef, Message } from './ref.js';
+import { ActorKinds } from './registry.js';
+import type { ActorStats } from './stats.js';
+import { oneForOne } from '../supervision/strategy.js';
+import type { SupervisorStrategy } from '../supervision/strategy.js';
+
+export const DEFAULT_THROUGHPUT = 1_000;
+export const DEFAULT_NODE_NAME = 'local';
+
+export interface ActorSystemOptions {
+  /** Name of this node in refs (`{ node, path }`). Default {@link DEFAULT_NODE_NAME}. */
+  readonly node?: string;
+  /** Time source; tests and backtests pass a SimulatedClock. Default: wall clock. */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Source of randomness for backoff jitter; tests pass a seeded one. Default Math.random. */
+  readonly random?: () => number;
+  /** Strategy of the guardian over top-level actors. Default: one-for-one, restart, 10 in 60 s. */
+  readonly guardian?: SupervisorStrategy;
+  /** Strategy for actors that do not choose one. Default: one-for-one, restart, 10 in 60 s. */
+  readonly defaultStrategy?: SupervisorStrategy;
+  /** Messages an actor processes per scheduling turn. Default {@link DEFAULT_THROUGHPUT}. */
+  readonly throughput?: number;
+  readonly deadLetterRingSize?: number;
+  readonly kinds?: ActorKinds;
+}
+
+/** Carries messages to actors on other nodes; installed by the cluster layer. */
+export interface RemoteTransport {
+  /** Sends to a remote ref; returns a dead-letter reason when it cannot be sent. */
+  tell(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined;
+  ask<R>(ref: ActorRef<any>, message: Message, timeoutMs: number): Promise<R>;
+}
+
+/** The value given to `tell` was not a message (an object with a string `type`). */
+export class NotAMessageError extends BifrostError {
+  constructor(readonly path: string) {
+    super('NOT_A_MESSAGE', `message to ${path} is not an object with a string "type"`);
+  }
+}
+
+interface PendingAsk {
+  readonly resolve: (value: any) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: Cancellable;
+}
+
+class Guardian extends Actor<Message> {
+  receive(message: Message, ctx: ActorContext): void {
+    ctx.system.deadLetter(ctx.self, message, ctx.sender, 'unknown', 'the guardian takes no messages');
+  }
+}
+
+/** A node in a supervision tree as the inspector shows it. */
+export interface ActorTreeNode {
+  readonly path: string;
+  readonly kind: string;
+  readonly state: ActorStats['state'];
+  readonly restarts: number;
+  readonly mailboxDepth: number;
+  readonly children: ActorTreeNode[];
+}
+
+/**
+ * A set of actors in one process, on one node. Wraps a nact system: nact hosts every actor and
+ * schedules its mailbox drains; Bifrost adds typed refs, batched bounded mailboxes, supervision
+ * strategies, dead letters, an event stream, an injected clock and per-actor statistics.
+ *
+ * @example
+ * const system = ActorSystem.create({ clock: new SimulatedClock() });
+ * const counter = system.spawn(Counter, 'counter');
+ * system.tell(counter, { type: 'counter.add', n: 2 });
+ * const total = await system.ask(counter, { type: 'counter.get' }, 1_000);
+ * await system.shutdown();
+ */
+export class ActorSystem {
+  readonly node: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly events = new EventStream();
+  readonly deadLetters: DeadLetters;
+  readonly kinds: ActorKinds;
+  readonly random: () => number;
+  readonly throughput: number;
+  readonly guardianStrategy: SupervisorStrategy;
+  readonly defaultStrategy: SupervisorStrategy;
+  /** Cells with a drain scheduled or async work in flight; zero when the system is idle. */
+  active = 0;
+  transport: RemoteTransport | undefined;
+
+  readonly #cells = new Map<string, ActorCell>();
+  readonly #root: ActorCell;
+  readonly #nactSystem: unknown;
+  readonly #asks = new Map<string, PendingAsk>();
+  #askSeq = 0;
+  #stopped = false;
+  #shutdown: Promise<void> | undefined;
+
+  static create(options: ActorSystemOptions = {}): ActorSystem {
+    return new ActorSystem(options);
+  }
+
+  private constructor(options: ActorSystemOptions) {
+    this.node = validateNodeName(options.node ?? DEFAULT_NODE_NAME);
+    this.clock = options.clock ?? new SystemClock();
+    this.log = options.logger ?? createLogger();
+    this.random = options.random ?? Math.random;
+    this.throughput = options.throughput ?? DEFAULT_THROUGHPUT;
+    if (!(Number.isInteger(this.throughput) && this.throughput >= 1)) throw new RangeError(`throughput must be a positive integer, got ${this.throughput}`);
+    this.guardianStrategy = options.guardian ?? oneForOne();
+    this.defaultStrategy = options.defaultStrategy ?? oneForOne();
+    this.kinds = options.kinds ?? new ActorKinds();
+    this.deadLetters = new DeadLetters(this.events, options.deadLetterRingSize ?? DEFAULT_DEAD_LETTER_RING_SIZE);
+    this.#nactSystem = nactStart();
+    this.#root = new ActorCell(this, undefined, '', Guardian, undefined, { supervisor: this.guardianStrategy, kind: '$guardian' }, this.#nactSystem);
+    this.#root.start();
+  }
+
+  get isStopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Number of live actors (the guardian excluded). */
+  get actorCount(): number {
+    return this.#cells.size;
+  }
+
+  /** Spawns a top-level actor under the guardian. */
+  spawn<A extends Actor<any, any>>(actorClass: ActorClass<A>, name: string, ...args: SpawnArgs<A>): ActorRef<ProtocolOfActor<A>> {
+    const [props, options] = args as [unknown, SpawnOptions | undefined];
+    return this.spawnChild(this.#root, actorClass, name, props, options ?? {}) as ActorRef<ProtocolOfActor<A>>;
+  }
+
+  /** Spawns a top-level actor by registered kind name. */
+  spawnKind(kind: string, name: string, props?: unknown, options?: SpawnOptions): ActorRef {
+    return this.spawnChild(this.#root, this.kinds.get(kind), name, props, { kind, ...options });
+  }
+
+  /** @internal */
+  spawnChild(parent: ActorCell, actorClass: ActorClass, name: string, props: unknown, options: SpawnOptions): ActorRef {
+    if (this.#stopped) throw new SystemStoppedError(this.node);
+    if (parent.stopped) throw new ActorNotFoundError(parent.path);
+    const cell = new ActorCell(this, parent, name, actorClass, props, options, parent.nactRef);
+    if (parent.childCells.has(name) || this.#cells.has(cell.path)) throw new ActorExistsError(cell.path);
+    parent.childCells.set(name, cell);
+    this.#cells.set(cell.path, cell);
+    cell.start();
+    if (this.events.hasListeners('actor.started')) this.events.publish({ type: 'actor.started', at: this.clock.now(), path: cell.path, kind: cell.kind });
+    return cell.self;
+  }
+
+  /** @internal Recreates a permanent child that exited normally, after `delayMs`. */
+  respawn(parent: ActorCell, old: ActorCell, delayMs: number): void {
+    const { actorClass, props, options } = old.recipe;
+    const again = (): void => {
+      if (!parent.running || parent.childCells.has(old.name) || this.#stopped) return;
+      this.spawnChild(parent, actorClass, old.name, props, options);
+    };
+    if (delayMs > 0) this.clock.setTimer(delayMs, again);
+    else again();
+  }
+
+  /** Sends a message (at-most-once). Undeliverable messages go to dead letters. */
+  tell<P extends Message>(ref: ActorRef<P>, message: P, sender?: ActorRef): void {
+    this.deliver(ref, message, sender);
+  }
+
+  /**
+   * Request/reply: sends `message` with a temporary sender and resolves with the first reply.
+   * Rejects with AskTimeoutError after `timeoutMs` of clock time, ActorNotFoundError when the target
+   * is unknown or stopped, MailboxFullError when its bounded mailbox refuses the message.
+   */
+  ask<R = unknown, P extends Message = Message>(ref: ActorRef<P>, message: P, timeoutMs: number): Promise<R> {
+    if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) return Promise.reject(new RangeError(`ask timeout must be in (0, 2^31) ms, got ${timeoutMs}`));
+    if (this.#stopped) return Promise.reject(new SystemStoppedError(this.node));
+    if (ref.node !== undefined && ref.node !== this.node && this.transport !== undefined) return this.transport.ask<R>(ref, message, timeoutMs);
+    const path = `/$temp/${++this.#askSeq}`;
+    return new Promise<R>((resolve, reject) => {
+      const timer = this.clock.setTimer(timeoutMs, () => {
+        this.#asks.delete(path);
+        reject(new AskTimeoutError(ref.path, timeoutMs, typeof message?.type === 'string' ? message.type : typeof message));
+      });
+      this.#asks.set(path, { resolve, reject, timer });
+      const failure = this.deliver(ref, message, { node: this.node, path });
+      if (failure !== undefined) {
+        timer.cancel();
+        this.#asks.delete(path);
+        reject(this.#askFailure(ref, message, failure));
+      }
+    });
+  }
+
+  #askFailure(ref: ActorRef<any>, message: Message, reason: DeadLetterReason): Error {
+    switch (reason) {
+      case 'mailbox-full': {
+        const cell = this.#cells.get(ref.path);
+        return new MailboxFullError(ref.path, cell?.mailbox.capacity ?? 0, message.type);
+      }
+      case 'malformed':
+        return new NotAMessageError(ref.path);
+      default:
+        return new ActorNotFoundError(ref.node === undefined ? ref.path : `${ref.node}${ref.path}`);
+    }
+  }
+
+  /**
+   * @internal The one delivery path: local cell, ask reply, or remote transport. Returns the
+   * dead-letter reason when the message was not delivered.
+   */
+  deliver(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
+    if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+      this.deadLetter(ref, message, sender, 'malformed');
+      return 'malformed';
+    }
+    let cell = LocalRef.cellOf(ref);
+    if (cell === undefined || cell.stopped) {
+      if (ref.node !== undefined && ref.node !== this.node) return this.#deliverRemote(ref, message, sender);
+      const path = ref.path;
+      if (path.startsWith('/$temp/')) return this.#completeAsk(ref, message, sender);
+      cell = this.#cells.get(path);
+      if (cell === undefined || cell.stopped) {
+        const reason = cell === undefined ? 'unknown' : 'stopped';
+        this.deadLetter(ref, message, sender, reason);
+        return reason;
+      }
+    }
+    const mailbox = cell.mailbox;
+    if (mailbox.length >= mailbox.capacity) {
+      cell.deadLettered++;
+      if (mailbox.overflow === 'reject') {
+        this.deadLetter(cell.self, message, sender, 'mailbox-full', `capacity ${mailbox.capacity}`);
+        return 'mailbox-full';
+      }
+      const oldest = mailbox.shift()!;
+      this.deadLetter(cell.self, oldest, mailbox.lastSender, 'dropped-oldest', `capacity ${mailbox.capacity}`);
+    }
+    cell.enqueue(message, sender);
+    return undefined;
+  }
+
+  #deliverRemote(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
+    if (this.transport === undefined) {
+      this.deadLetter(ref, message, sender, 'no-route', `no transport to node ${ref.node}`);
+      return 'no-route';
+    }
+    const failure = this.transport.tell(ref, message, sender);
+    if (failure !== undefined) this.deadLetter(ref, message, sender, failure);
+    return failure;
+  }
+
+  #completeAsk(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
+    const pending = this.#asks.get(ref.path);
+    if (pending === undefined) {
+      this.deadLetter(ref, message, sender, 'ask-expired');
+      return 'ask-expired';
+    }
+    this.#asks.delete(ref.path);
+    pending.timer.cancel();
+    pending.resolve(message);
+    return undefined;
+  }
+
+  /** @internal Records an undeliverable message. */
+  deadLetter(recipient: ActorRef<any>, message: unknown, sender: ActorRef<any> | undefined, reason: DeadLetterReason, detail?: string): void {
+    const messageType = typeof (message as Message | null)?.type === 'string' ? (message as Message).type : typeof message;
+    this.deadLetters.record({
+      type: 'deadLetter',
+      at: this.clock.now(),
+      recipient: recipient instanceof LocalRef ? recipient.toJSON() : recipient,
+      ...(sender === undefined ? {} : { sender: sender instanceof LocalRef ? sender.toJSON() : sender }),
+      reason,
+      messageType,
+      message,
+      ...(detail === undefined ? {} : { detail }),
+    });
+  }
+
+  /** Stops an actor and its subtree; resolves when `stopped()` hooks have run. Unknown refs resolve at once. */
+  stop(ref: ActorRef<any>): Promise<void> {
+    const cell = LocalRef.cellOf(ref) ?? this.#cells.get(ref.path);
+    if (cell === undefined || (ref.node !== undefined && ref.node !== this.node)) return Promise.resolve();
+    return cell.stopCell('requested');
+  }
+
+  /** @internal */
+  unregister(cell: ActorCell): void {
+    if (this.#cells.get(cell.path) === cell) this.#cells.delete(cell.path);
+  }
+
+  /** The ref of the live actor at `path`, if any. */
+  lookup<P extends Message = Message>(path: string): ActorRef<P> | undefined {
+    const cell = this.#cells.get(path);
+    return cell === undefined || cell.stopped ? undefined : (cell.self as ActorRef<P>);
+  }
+
+  /** Statistics of the actor at `path`. */
+  statsOf(path: string): ActorStats | undefined {
+    return this.#cells.get(path)?.stats;
+  }
+
+  /** The `inspect()` summary an actor offers, if any. */
+  inspectActor(path: string): Record<string, unknown> | undefined {
+    return this.#cells.get(path)?.instance?.inspect();
+  }
+
+  /** Paths of every live actor, sorted. */
+  paths(): string[] {
+    return [...this.#cells.keys()].sort();
+  }
+
+  /** The supervision trees under the guardian. */
+  tree(): ActorTreeNode[] {
+    const walk = (cell: ActorCell): ActorTreeNode => {
+      const s = cell.stats;
+      return { path: cell.path, kind: cell.kind, state: s.state, restarts: s.restarts, mailboxDepth: s.mailboxDepth, children: [...cell.childCells.values()].map(walk) };
+    };
+    return [...this.#root.childCells.values()].map(walk);
+  }
+
+  /**
+   * Resolves once no actor has a message waiting or async work in flight. Timers (schedules,
+   * backoff) do not count: with a SimulatedClock, advance it and await `settled()` again.
+   */
+  async settled(): Promise<void> {
+    let quiet = 0;
+    while (quiet < 2) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      quiet = this.active === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  /** Stops every actor (last spawned first, children before parents) and the nact system. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      const tops = [...this.#root.childCells.values()].reverse();
+      for (const cell of tops) await cell.stopCell('shutdown');
+      this.#stopped = true;
+      for (const [path, pending] of this.#asks) {
+        pending.timer.cancel();
+        this.#asks.delete(path);
+        pending.reject(new SystemStoppedError(this.node));
+      }
+      nactStop(this.#nactSystem as never);
+    })();
+    return this.#shutdown;
+  }
+}
