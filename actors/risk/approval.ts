@@ -1,0 +1,149 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalBytes, canonicalEncode } from '../domain/canonical.js';
+import type { CanonicalValue } from '../domain/canonical.js';
+import type { OrderRequest } from '../domain/order.js';
+import { deepFreeze } from '../domain/freeze.js';
+import { InvalidApprovalRequestError } from './errors.js';
+import type { UsedTokenSet } from './used-tokens.js';
+
+/** Version of the approval token format; see docs/risk.md. */
+export const APPROVAL_TOKEN_VERSION = 1;
+
+/**
+ * The risk engine's signature on one order. `signature` is hex HMAC-SHA256 under the risk key over the
+ * canonical encoding of `{ domain: 'bifrost.approval', v, orderDigest, riskId, seq, expiresAt }`, where
+ * `orderDigest` is the hex SHA-256 of the order's canonical bytes (see `canonicalEncode`).
+ */
+export interface ApprovalToken {
+  readonly v: typeof APPROVAL_TOKEN_VERSION;
+  /** Identity of the risk actor that approved (e.g. its path). */
+  readonly riskId: string;
+  /** Per-`riskId` sequence number; `${riskId}:${seq}` identifies the token for replay protection. */
+  readonly seq: number;
+  /** Epoch ms after which the token is no longer accepted. */
+  readonly expiresAt: number;
+  readonly orderDigest: string;
+  readonly signature: string;
+}
+
+/** An order together with the token that approves it; the only thing a broker acts on. */
+export interface ApprovedOrder {
+  readonly order: OrderRequest;
+  readonly approval: ApprovalToken;
+}
+
+/** Why a broker refuses an approved order. Each is a security event. */
+export const APPROVAL_REJECT_REASONS = {
+  /** The message is not an approved order (missing or mistyped fields, an order that cannot be encoded). */
+  MALFORMED: 'MALFORMED',
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  /** The order differs from the one that was approved. */
+  TAMPERED: 'TAMPERED',
+  /** The token was not signed with this key (wrong key, forged or altered token fields). */
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** The signer is not the risk identity the broker expects. */
+  UNKNOWN_SIGNER: 'UNKNOWN_SIGNER',
+  EXPIRED: 'EXPIRED',
+  /** This token was already used. */
+  REPLAYED: 'REPLAYED',
+} as const;
+export type ApprovalRejectReason = (typeof APPROVAL_REJECT_REASONS)[keyof typeof APPROVAL_REJECT_REASONS];
+
+/** The outcome of `verifyApproval`. */
+export type ApprovalVerification =
+  | { readonly ok: true; readonly tokenId: string }
+  | { readonly ok: false; readonly reason: ApprovalRejectReason; readonly message: string };
+
+/** What `signApproval` needs besides the order. */
+export interface SignApprovalParams {
+  readonly key: Buffer;
+  readonly riskId: string;
+  readonly seq: number;
+  readonly expiresAt: number;
+}
+
+/** What `verifyApproval` needs: the key, the time, the set of used tokens and, optionally, the expected signer. */
+export interface VerifyApprovalParams {
+  readonly key: Buffer;
+  readonly now: number;
+  readonly seen: UsedTokenSet;
+  readonly expectedRiskId?: string;
+}
+
+/** Hex SHA-256 of the order's canonical bytes. */
+export function orderDigest(order: OrderRequest): string {
+  return createHash('sha256').update(canonicalBytes(order as unknown as CanonicalValue)).digest('hex');
+}
+
+/** The replay-protection identity of a token. */
+export function approvalTokenId(token: Pick<ApprovalToken, 'riskId' | 'seq'>): string {
+  return `${token.riskId}:${token.seq}`;
+}
+
+function mac(key: Buffer, fields: { v: number; orderDigest: string; riskId: string; seq: number; expiresAt: number }): string {
+  const signed = canonicalEncode({ domain: 'bifrost.approval', ...fields });
+  return createHmac('sha256', key).update(signed, 'utf8').digest('hex');
+}
+
+/**
+ * Approves `order`: returns it, deep-frozen, with a token bound to its canonical bytes, the risk identity,
+ * the sequence number and the expiry. Throws `InvalidApprovalRequestError` on an empty key or identity,
+ * or a non-integer `seq`/`expiresAt`.
+ * @example const approved = signApproval(order, { key, riskId: 'risk', seq: 42, expiresAt: now + 5_000 });
+ */
+export function signApproval(order: OrderRequest, params: SignApprovalParams): ApprovedOrder {
+  if (params.key.length === 0) throw new InvalidApprovalRequestError('key', 'is empty');
+  if (typeof params.riskId !== 'string' || params.riskId.length === 0) throw new InvalidApprovalRequestError('riskId', 'is empty');
+  if (!Number.isSafeInteger(params.seq) || params.seq < 0) throw new InvalidApprovalRequestError('seq', `${params.seq} is not a non-negative integer`);
+  if (!Number.isSafeInteger(params.expiresAt)) throw new InvalidApprovalRequestError('expiresAt', `${params.expiresAt} is not an integer epoch ms`);
+  const frozen = deepFreeze({ ...order });
+  const fields = { v: APPROVAL_TOKEN_VERSION as typeof APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
+  const approved: ApprovedOrder = { order: frozen, approval: { ...fields, signature: mac(params.key, fields) } };
+  return deepFreeze(approved);
+}
+
+function reject(reason: ApprovalRejectReason, message: string): ApprovalVerification {
+  return { ok: false, reason, message: `${reason}: ${message}` };
+}
+
+function isWellFormed(value: unknown): value is ApprovedOrder {
+  if (typeof value !== 'object' || value === null) return false;
+  const { order, approval } = value as { order?: unknown; approval?: Record<string, unknown> };
+  if (typeof order !== 'object' || order === null || typeof approval !== 'object' || approval === null) return false;
+  return typeof approval.riskId === 'string' && approval.riskId.length > 0 && Number.isSafeInteger(approval.seq) &&
+    Number.isSafeInteger(approval.expiresAt) && typeof approval.orderDigest === 'string' && typeof approval.signature === 'string' &&
+    /^[0-9a-f]{64}$/.test(approval.signature) && typeof approval.v === 'number';
+}
+
+/**
+ * Verifies an approved order before a broker acts on it, in this order: well-formed, known version,
+ * order unchanged since approval (TAMPERED), signature under `key` (BAD_SIGNATURE, compared with
+ * `timingSafeEqual`), expected signer, not expired at `now` (a token is valid while `now < expiresAt`),
+ * not used before (REPLAYED). Only a token that passes everything is added to `seen`, so forged or expired
+ * tokens cannot fill the set.
+ */
+export function verifyApproval(approved: ApprovedOrder, params: VerifyApprovalParams): ApprovalVerification {
+  if (!isWellFormed(approved)) return reject('MALFORMED', 'not an approved order');
+  const { order, approval } = approved;
+  if (approval.v !== APPROVAL_TOKEN_VERSION) return reject('UNSUPPORTED_VERSION', `v=${String(approval.v)}`);
+  let digest: string;
+  try {
+    digest = orderDigest(order);
+  } catch {
+    return reject('MALFORMED', 'order cannot be canonically encoded');
+  }
+  if (digest !== approval.orderDigest) return reject('TAMPERED', `order ${String(order.clientOrderId)} differs from the approved order`);
+  const expected = Buffer.from(mac(params.key, { v: approval.v, orderDigest: approval.orderDigest, riskId: approval.riskId, seq: approval.seq, expiresAt: approval.expiresAt }), 'hex');
+  const actual = Buffer.from(approval.signature, 'hex');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return reject('BAD_SIGNATURE', `token ${approvalTokenId(approval)} does not verify`);
+  }
+  if (params.expectedRiskId !== undefined && approval.riskId !== params.expectedRiskId) {
+    return reject('UNKNOWN_SIGNER', `riskId=${approval.riskId}, expected=${params.expectedRiskId}`);
+  }
+  if (params.now >= approval.expiresAt) return reject('EXPIRED', `expiresAt=${approval.expiresAt}, now=${params.now}`);
+  const tokenId = approvalTokenId(approval);
+  if (params.seen.has(tokenId)) return reject('REPLAYED', `token ${tokenId} was already used`);
+  params.seen.add(tokenId, approval.expiresAt);
+  return { ok: true, tokenId };
+}

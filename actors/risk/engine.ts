@@ -1,0 +1,196 @@
+import type { InstrumentRegistry } from '../domain/instrument.js';
+import type { OrderRequest } from '../domain/order.js';
+import type { ApprovedOrder } from './approval.js';
+import { signApproval } from './approval.js';
+import { runRiskChecks, RISK_CHECKS } from './checks.js';
+import type { NamedRiskCheck } from './checks.js';
+import type { RiskContext, RiskPortfolioView } from './context.js';
+import type { DayTradeFill, DayTradeLedger } from './day-trades.js';
+import { EMPTY_DAY_TRADE_LEDGER, recordDayTradeFill } from './day-trades.js';
+import type { Denial } from './denial.js';
+import { deny } from './denial.js';
+import type { RiskLimits } from './limits.js';
+import { DEFAULT_RISK_LIMITS } from './limits.js';
+import type { RateLimitState } from './rate-limit.js';
+import { EMPTY_RATE_LIMIT_STATE, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
+import type { AutomaticTransition, TradingState, TradingStateTrigger } from './trading-state.js';
+import { automaticTransition, transitionTradingState } from './trading-state.js';
+import type { ReturnHistory } from './var.js';
+
+/** The engine's answer to an order: approved with a token, or denied with a stable code. */
+export type RiskDecision = { readonly approved: ApprovedOrder } | { readonly denied: Denial };
+
+/** The engine state a risk actor persists (snapshot) and restores; inputs such as prices are re-sent instead. */
+export interface RiskEngineState {
+  /** The sequence number of the last approval (the next one is `seq + 1`). */
+  readonly seq: number;
+  readonly tradingState: TradingState;
+  readonly rate: RateLimitState;
+  /** Day-trade ledger per portfolio. */
+  readonly dayTrades: Readonly<Record<string, DayTradeLedger>>;
+  /** Open (approved, not yet terminal) client order ids per portfolio. */
+  readonly openOrders: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A trading-state change the engine made. */
+export interface TradingStateChange {
+  readonly from: TradingState;
+  readonly to: TradingState;
+  readonly trigger: TradingStateTrigger;
+  readonly reason: string;
+  readonly time: number;
+}
+
+/** How to build a `RiskEngine`. */
+export interface RiskEngineOptions {
+  /** The risk actor's identity, signed into every token (its path). */
+  readonly riskId: string;
+  /** The approval HMAC key (see `loadRiskKey`). */
+  readonly key: Buffer;
+  readonly registry: InstrumentRegistry;
+  /** Default `DEFAULT_RISK_LIMITS`. */
+  readonly limits?: RiskLimits;
+  /** State restored from a snapshot. A fresh engine whose tokens a broker may already have seen must pass a `seq` above theirs. */
+  readonly initial?: Partial<RiskEngineState>;
+  /** The checks to run, default `RISK_CHECKS` (tests and special desks may narrow them). */
+  readonly checks?: readonly NamedRiskCheck[];
+}
+
+/**
+ * The pure core of the risk actor: all pre-trade checks in a fixed order over explicit state. It does no
+ * I/O and reads no clock; the actor feeds it portfolio views, prices, return histories and fills, calls
+ * `evaluate(order, now)` and sends the result on (`broker.approvedOrder` or `risk.orderDenied`).
+ *
+ * An approval counts against the rate limits and opens the order; `orderClosed` releases it when the
+ * broker reports a terminal state. A retry of an order that is still open (same client order id) is
+ * checked again and, if it passes, re-signed under a new sequence number without being counted twice.
+ *
+ * @example
+ * const engine = new RiskEngine({ riskId: 'risk', key, registry, limits });
+ * engine.updatePortfolio(view);
+ * engine.updatePrice('AAPL', 190.12);
+ * const decision = engine.evaluate(order, clock.now());
+ * if ('denied' in decision) tell(strategy, riskOrderDenied(order, decision.denied, clock.now()));
+ */
+export class RiskEngine {
+  readonly #riskId: string;
+  readonly #key: Buffer;
+  readonly #registry: InstrumentRegistry;
+  readonly #limits: RiskLimits;
+  readonly #checks: readonly NamedRiskCheck[];
+  #seq: number;
+  #tradingState: TradingState;
+  #rate: RateLimitState;
+  #dayTrades: Record<string, DayTradeLedger>;
+  readonly #openOrders = new Map<string, Set<string>>();
+  readonly #portfolios = new Map<string, RiskPortfolioView>();
+  readonly #lastPrices: Record<string, number> = {};
+  readonly #returns: Record<string, readonly number[]> = {};
+
+  constructor(options: RiskEngineOptions) {
+    this.#riskId = options.riskId;
+    this.#key = options.key;
+    this.#registry = options.registry;
+    this.#limits = options.limits ?? DEFAULT_RISK_LIMITS;
+    this.#checks = options.checks ?? RISK_CHECKS;
+    const initial = options.initial ?? {};
+    this.#seq = initial.seq ?? 0;
+    this.#tradingState = initial.tradingState ?? 'ACTIVE';
+    this.#rate = initial.rate ?? EMPTY_RATE_LIMIT_STATE;
+    this.#dayTrades = { ...(initial.dayTrades ?? {}) };
+    for (const [portfolioId, ids] of Object.entries(initial.openOrders ?? {})) this.#openOrders.set(portfolioId, new Set(ids));
+  }
+
+  /** The current trading state. */
+  get tradingState(): TradingState {
+    return this.#tradingState;
+  }
+
+  /** The limits in force. */
+  get limits(): RiskLimits {
+    return this.#limits;
+  }
+
+  /** Runs every check on `order` at `now`; approves it with a signed token or denies it. */
+  evaluate(order: OrderRequest, now: number): RiskDecision {
+    const portfolio = this.#portfolios.get(order.portfolioId);
+    if (portfolio === undefined) return { denied: deny('UNKNOWN_PORTFOLIO', { portfolioId: String(order.portfolioId) }) };
+    const open = this.#openOrders.get(order.portfolioId) ?? new Set<string>();
+    const retry = open.has(order.clientOrderId);
+    const ctx: RiskContext = {
+      now,
+      limits: this.#limits,
+      registry: this.#registry,
+      tradingState: this.#tradingState,
+      portfolio,
+      lastPrices: this.#lastPrices,
+      openOrders: open.size - (retry ? 1 : 0),
+      rate: this.#rate,
+      dayTrades: this.#dayTrades[order.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER,
+      returns: this.#returns as ReturnHistory,
+    };
+    const denial = runRiskChecks(order, ctx, this.#checks);
+    if (denial !== undefined) return { denied: denial };
+    if (!retry) {
+      this.#rate = recordEvent(this.#rate, [strategyKey(order.strategyId), portfolioKey(order.portfolioId)], now, this.#limits.rateWindowMs);
+      open.add(order.clientOrderId);
+      this.#openOrders.set(order.portfolioId, open);
+    }
+    this.#seq += 1;
+    return { approved: signApproval(order, { key: this.#key, riskId: this.#riskId, seq: this.#seq, expiresAt: now + this.#limits.approvalTtlMs }) };
+  }
+
+  /**
+   * Sets the trading state by `trigger` (default an operator command). Throws
+   * `InvalidTradingStateTransitionError` when the transition table does not list the change.
+   */
+  setTradingState(to: TradingState, now: number, reason: string, trigger: TradingStateTrigger = 'operator'): TradingStateChange {
+    const from = this.#tradingState;
+    this.#tradingState = transitionTradingState(from, to, trigger);
+    return { from, to, trigger, reason, time: now };
+  }
+
+  /**
+   * Takes the portfolio's latest view and applies the automatic transitions it calls for (drawdown halts,
+   * daily loss restricts to reducing). Returns the change made, if any.
+   */
+  updatePortfolio(view: RiskPortfolioView, now: number): TradingStateChange | undefined {
+    this.#portfolios.set(view.portfolioId, view);
+    const auto: AutomaticTransition | undefined = automaticTransition(this.#tradingState, view, this.#limits);
+    if (auto === undefined) return undefined;
+    return this.setTradingState(auto.to, now, `portfolio=${view.portfolioId}, ${auto.reason}`, auto.trigger);
+  }
+
+  /** Records the latest price of a symbol. */
+  updatePrice(symbol: string, price: number): void {
+    if (Number.isFinite(price) && price > 0) this.#lastPrices[symbol] = price;
+  }
+
+  /** Replaces a symbol's daily return history (oldest first). */
+  updateReturns(symbol: string, returns: readonly number[]): void {
+    this.#returns[symbol] = Object.freeze([...returns]);
+  }
+
+  /** Books a fill for the pattern-day-trader rule; `positionBefore` is the portfolio's position just before it. */
+  recordFill(fill: DayTradeFill & { readonly portfolioId: string }, positionBefore: number): void {
+    const ledger = this.#dayTrades[fill.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER;
+    this.#dayTrades[fill.portfolioId] = recordDayTradeFill(ledger, fill, positionBefore, this.#limits.tradingTimeZone);
+  }
+
+  /** Releases an open order when the broker reports it terminal. Returns whether it was open. */
+  orderClosed(portfolioId: string, clientOrderId: string): boolean {
+    return this.#openOrders.get(portfolioId)?.delete(clientOrderId) ?? false;
+  }
+
+  /** Replaces a portfolio's open orders with the broker's reconciled list. */
+  syncOpenOrders(portfolioId: string, clientOrderIds: Iterable<string>): void {
+    this.#openOrders.set(portfolioId, new Set(clientOrderIds));
+  }
+
+  /** A snapshot of the persistent state. */
+  state(): RiskEngineState {
+    const openOrders: Record<string, readonly string[]> = {};
+    for (const [portfolioId, ids] of this.#openOrders) openOrders[portfolioId] = [...ids];
+    return { seq: this.#seq, tradingState: this.#tradingState, rate: this.#rate, dayTrades: { ...this.#dayTrades }, openOrders };
+  }
+}

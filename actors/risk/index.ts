@@ -1,0 +1,95 @@
+// The risk family's pure core: limits, pre-trade checks, VaR, trading state, approval tokens, the engine.
+export { DEFAULT_RISK_LIMITS, VAR_METHODS, parseRiskLimits, riskLimitsProblems } from './limits.js';
+export type { RiskLimits, VarMethod } from './limits.js';
+
+export { DENIAL_CODES, deny } from './denial.js';
+export type { Denial, DenialCode, DenialContext } from './denial.js';
+
+export { exceeds, exposures, isReducing, orderPrice, positionOf, postTradePosition, valuationPrice } from './context.js';
+export type { RiskCheck, RiskContext, RiskPortfolioView } from './context.js';
+
+export { RISK_CHECKS, runRiskChecks } from './checks.js';
+export type { NamedRiskCheck } from './checks.js';
+export { checkOrderValidity, checkPriceBand, checkReferencePrice, checkRestricted, checkSymbol, checkTradingState } from './checks-order.js';
+export {
+  checkBuyingPower,
+  checkConcentration,
+  checkGrossExposure,
+  checkNetExposure,
+  checkNotional,
+  checkPosition,
+  checkShort,
+} from './checks-exposure.js';
+export { checkDailyLoss, checkOpenOrders, checkPatternDayTrader, checkPortfolioRate, checkPostTradeVar, checkStrategyRate } from './checks-activity.js';
+
+export { EMPTY_RATE_LIMIT_STATE, countInWindow, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
+export type { RateLimitState } from './rate-limit.js';
+
+export {
+  DAY_TRADE_RETENTION_BUSINESS_DAYS,
+  EMPTY_DAY_TRADE_LEDGER,
+  businessDaysEndingAt,
+  dayTradesInWindow,
+  recordDayTradeFill,
+  tradingDay,
+  wouldBeDayTrade,
+} from './day-trades.js';
+export type { DayTrade, DayTradeFill, DayTradeLedger } from './day-trades.js';
+
+export { historicalVar, normalQuantile, parametricVar, portfolioVar, postTradeExposures, varReport } from './var.js';
+export type { ExposureVector, ReturnHistory, VarEstimate, VarOutcome, VarReport } from './var.js';
+
+export {
+  TRADING_STATES,
+  TRADING_STATE_TRANSITIONS,
+  TRADING_STATE_TRIGGERS,
+  automaticTransition,
+  canTransitionTradingState,
+  drawdownFromPeak,
+  transitionTradingState,
+} from './trading-state.js';
+export type { AutomaticTransition, EquityMetrics, TradingState, TradingStateTransition, TradingStateTrigger } from './trading-state.js';
+
+export { APPROVAL_REJECT_REASONS, APPROVAL_TOKEN_VERSION, approvalTokenId, orderDigest, signApproval, verifyApproval } from './approval.js';
+export type { ApprovalRejectReason, ApprovalToken, ApprovalVerification, ApprovedOrder, SignApprovalParams, VerifyApprovalParams } from './approval.js';
+export { MemoryUsedTokenSet } from './used-tokens.js';
+export type { UsedTokenSet } from './used-tokens.js';
+export { MIN_RISK_KEY_BYTES, RISK_KEY_ENV, loadRiskKey } from './risk-key.js';
+export type { LoadedRiskKey } from './risk-key.js';
+
+export { RiskEngine } from './engine.js';
+export type { RiskDecision, RiskEngineOptions, RiskEngineState, TradingStateChange } from './engine.js';
+
+export {
+  riskCancelOrder,
+  riskOrderClosed,
+  riskOrderDenied,
+  riskPortfolioUpdate,
+  riskPriceUpdate,
+  riskReturnsUpdate,
+  riskSetTradingState,
+  riskSubmitOrder,
+  riskTradingStateChanged,
+} from './protocol.js';
+export type {
+  RiskCancelOrder,
+  RiskEvent,
+  RiskOrderClosed,
+  RiskOrderDenied,
+  RiskPortfolioUpdate,
+  RiskPriceUpdate,
+  RiskProtocol,
+  RiskReturnsUpdate,
+  RiskSetTradingState,
+  RiskSubmitOrder,
+  RiskTradingStateChanged,
+} from './protocol.js';
+
+export {
+  InvalidApprovalRequestError,
+  InvalidRiskKeyError,
+  InvalidRiskLimitsError,
+  InvalidTradingStateTransitionError,
+  RISK_ERROR_CODES,
+} from './errors.js';
+export type { RiskErrorCode } from './errors.js';
