@@ -60,13 +60,13 @@ export interface ActorContext<P extends Message = Message> {
   /** Spawns a child by registered kind name (see ActorSystem.kinds). */
   spawnKind(kind: string, name: string, props?: unknown, options?: SpawnOptions): ActorRef;
   /** Sends with `self` as the sender. At-most-once; undeliverable messages go to dead letters. */
-  tell<Q extends Message>(ref: ActorRef<Q>, message: Q): void;
+  tell<Q extends Message>(ref: ActorRef<Q>, message: NoInfer<Q>): void;
   /** Sends keeping the current sender, so the target replies to the original asker. */
-  forward<Q extends Message>(ref: ActorRef<Q>, message: Q): void;
+  forward<Q extends Message>(ref: ActorRef<Q>, message: NoInfer<Q>): void;
   /** Sends to the current sender; a dead letter when there is none. */
-  reply(message: Message): void;
+  reply<R extends Message>(message: R): void;
   /** Request/reply with a timeout; rejects with AskTimeoutError. */
-  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: Q, timeoutMs: number): Promise<R>;
+  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R>;
   /** Delivers `message` to self after `delayMs` of clock time; cancelled automatically on stop and restart. */
   schedule(delayMs: number, message: P, options?: ScheduleOptions): Cancellable;
   /** Stops a child (or, with no argument, this actor) after its children. */

@@ -15,6 +15,15 @@ import type { RestartType } from '../supervision/strategy.js';
 
 const DRAIN = Object.freeze({ type: '$drain' });
 
+/**
+ * nact accepts names of [a-z0-9-$_.+!*'(),]; our grammar also allows ':', '@' and '='. Map those to
+ * characters our grammar never uses, so the mapping is one-to-one.
+ */
+const NACT_NAME_CHARS: Readonly<Record<string, string>> = { ':': "'", '@': '!', '=': '*' };
+function nactName(name: string): string {
+  return name.replace(/[:@=]/g, (c) => NACT_NAME_CHARS[c]!);
+}
+
 const enum State {
   Starting,
   Running,
@@ -118,7 +127,7 @@ export class ActorCell implements ActorContext<Message> {
         : nactSpawn(nactParent as never, (state: unknown) => {
             this.drain();
             return state;
-          }, name);
+          }, nactName(name));
   }
 
   // ---- context API (the cell is the context object handed to the actor) ----
@@ -168,20 +177,20 @@ export class ActorCell implements ActorContext<Message> {
     return this.system.spawnChild(this, this.system.kinds.get(kind), name, props, { kind, ...options });
   }
 
-  tell<Q extends Message>(ref: ActorRef<Q>, message: Q): void {
+  tell<Q extends Message>(ref: ActorRef<Q>, message: NoInfer<Q>): void {
     this.system.deliver(ref, message, this.self);
   }
 
-  forward<Q extends Message>(ref: ActorRef<Q>, message: Q): void {
+  forward<Q extends Message>(ref: ActorRef<Q>, message: NoInfer<Q>): void {
     this.system.deliver(ref, message, this.sender);
   }
 
-  reply(message: Message): void {
+  reply<R extends Message>(message: R): void {
     if (this.sender === undefined) this.system.deadLetter(this.self, message, undefined, 'no-sender', `reply from ${this.path}`);
     else this.system.deliver(this.sender, message, this.self);
   }
 
-  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: Q, timeoutMs: number): Promise<R> {
+  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R> {
     return this.system.ask<R, Q>(ref, message, timeoutMs);
   }
 

@@ -16,8 +16,8 @@ declare const protocolMarker: unique symbol;
 export interface ActorRef<P extends Message = Message> {
   readonly node?: string;
   readonly path: string;
-  /** Phantom field: never present at run time. */
-  readonly [protocolMarker]?: (msg: P) => void;
+  /** Phantom field, never present at run time; a method type so refs of narrower protocols widen to `ActorRef<Message>`. */
+  readonly [protocolMarker]?: { accepts(msg: P): void }['accepts'];
 }
 
 /** The protocol type of a ref. */

@@ -10,7 +10,7 @@ import { ActorExistsError, ActorNotFoundError, AskTimeoutError, BifrostError, Ma
 import { EventStream } from './event-stream.js';
 import type { DeadLetterReason } from './events.js';
 import { createLogger } from './logger.js';
-import { validateNodeName } from './path.js';
+import { childPath, validateName, validateNodeName } from './path.js';
 import type { ActorRef, Message } from './ref.js';
 import { ActorKinds } from './registry.js';
 import type { ActorStats } from './stats.js';
@@ -153,8 +153,9 @@ export class ActorSystem {
   spawnChild(parent: ActorCell, actorClass: ActorClass, name: string, props: unknown, options: SpawnOptions): ActorRef {
     if (this.#stopped) throw new SystemStoppedError(this.node);
     if (parent.stopped) throw new ActorNotFoundError(parent.path);
+    const path = childPath(parent.path, validateName(name));
+    if (parent.childCells.has(name) || this.#cells.has(path)) throw new ActorExistsError(path);
     const cell = new ActorCell(this, parent, name, actorClass, props, options, parent.nactRef);
-    if (parent.childCells.has(name) || this.#cells.has(cell.path)) throw new ActorExistsError(cell.path);
     parent.childCells.set(name, cell);
     this.#cells.set(cell.path, cell);
     cell.start();
@@ -174,7 +175,7 @@ export class ActorSystem {
   }
 
   /** Sends a message (at-most-once). Undeliverable messages go to dead letters. */
-  tell<P extends Message>(ref: ActorRef<P>, message: P, sender?: ActorRef): void {
+  tell<P extends Message>(ref: ActorRef<P>, message: NoInfer<P>, sender?: ActorRef): void {
     this.deliver(ref, message, sender);
   }
 
@@ -183,7 +184,7 @@ export class ActorSystem {
    * Rejects with AskTimeoutError after `timeoutMs` of clock time, ActorNotFoundError when the target
    * is unknown or stopped, MailboxFullError when its bounded mailbox refuses the message.
    */
-  ask<R = unknown, P extends Message = Message>(ref: ActorRef<P>, message: P, timeoutMs: number): Promise<R> {
+  ask<R = unknown, P extends Message = Message>(ref: ActorRef<P>, message: NoInfer<P>, timeoutMs: number): Promise<R> {
     if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) return Promise.reject(new RangeError(`ask timeout must be in (0, 2^31) ms, got ${timeoutMs}`));
     if (this.#stopped) return Promise.reject(new SystemStoppedError(this.node));
     if (ref.node !== undefined && ref.node !== this.node && this.transport !== undefined) return this.transport.ask<R>(ref, message, timeoutMs);
@@ -230,9 +231,10 @@ export class ActorSystem {
       if (ref.node !== undefined && ref.node !== this.node) return this.#deliverRemote(ref, message, sender);
       const path = ref.path;
       if (path.startsWith('/$temp/')) return this.#completeAsk(ref, message, sender);
+      const known = cell;
       cell = this.#cells.get(path);
       if (cell === undefined || cell.stopped) {
-        const reason = cell === undefined ? 'unknown' : 'stopped';
+        const reason = cell === undefined && known === undefined ? 'unknown' : 'stopped';
         this.deadLetter(ref, message, sender, reason);
         return reason;
       }
