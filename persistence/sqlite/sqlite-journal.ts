@@ -1,0 +1,203 @@
+import type Database from 'better-sqlite3';
+import { Codec } from '../../runtime/codec/index.js';
+import { checkAgainstHead, checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from '../append-request.js';
+import type { JournalHead, PendingAppend } from '../append-request.js';
+import { CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
+import { GroupCommit } from '../group-commit.js';
+import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
+import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import type { SqliteOpenOptions } from './sqlite-database.js';
+
+/** Options for {@link SqliteJournal}. */
+export interface SqliteJournalOptions {
+  /** Entries fetched per read query. Default {@link DEFAULT_READ_PAGE_SIZE}. */
+  readonly readPageSize?: number;
+  /** Most events per group commit. Default {@link DEFAULT_MAX_BATCH_EVENTS}. */
+  readonly maxBatchEvents?: number;
+  /** Source of entry timestamps (an actor-system `Clock` fits). Default `Date`. */
+  readonly clock?: { now(): number };
+}
+
+type HeadRow = [highestSeq: number, epoch: number];
+type EntryRow = [seq: number, epoch: number, timestamp: number, writerId: string | null, payload: Uint8Array];
+
+/**
+ * The embedded journal on better-sqlite3. Appends from one tick are written in one IMMEDIATE
+ * transaction (group commit) and each is checked against the `journal_heads` row inside it, so the
+ * checks hold across processes sharing the file too.
+ *
+ * @example
+ * const journal = SqliteJournal.open('data/bifrost.db');
+ * await journal.append('portfolio-1', [event], { expectedSeq: 0, epoch: 1 });
+ */
+export class SqliteJournal implements Journal {
+  readonly #db: Database.Database;
+  readonly #ownsDb: boolean;
+  readonly #codec = new Codec();
+  readonly #clock: { now(): number };
+  readonly #pageSize: number;
+  readonly #commits: GroupCommit<PendingAppend>;
+  readonly #selectHead: Database.Statement<[string], HeadRow>;
+  readonly #upsertHead: Database.Statement<[string, number, number]>;
+  readonly #insert: Database.Statement<[string, number, number, number, string | null, Uint8Array]>;
+  readonly #page: Database.Statement<[string, number, number, number], EntryRow>;
+  readonly #fence: Database.Statement<[string, number], number>;
+  #closed = false;
+
+  /** Wraps a database already opened with {@link openSqliteDatabase}; {@link SqliteJournal.close} leaves it open. */
+  constructor(db: Database.Database, options: SqliteJournalOptions = {}, ownsDb = false) {
+    this.#db = db;
+    this.#ownsDb = ownsDb;
+    this.#clock = options.clock ?? Date;
+    this.#pageSize = options.readPageSize ?? DEFAULT_READ_PAGE_SIZE;
+    checkInteger('readPageSize', this.#pageSize, 1);
+    this.#commits = new GroupCommit((batch) => this.#flush(batch), options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
+    this.#selectHead = db.prepare<[string], HeadRow>('SELECT highest_seq, epoch FROM journal_heads WHERE persistence_id = ?').raw();
+    this.#upsertHead = db.prepare(
+      `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, ?, ?)
+       ON CONFLICT (persistence_id) DO UPDATE SET highest_seq = excluded.highest_seq, epoch = excluded.epoch`,
+    );
+    this.#insert = db.prepare(
+      'INSERT INTO journal (persistence_id, seq, epoch, timestamp, writer_id, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#page = db
+      .prepare<[string, number, number, number], EntryRow>(
+        `SELECT seq, epoch, timestamp, writer_id, payload FROM journal
+         WHERE persistence_id = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      )
+      .raw();
+    this.#fence = db
+      .prepare<[string, number], number>(
+        `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, 0, ?)
+         ON CONFLICT (persistence_id) DO UPDATE SET epoch = max(epoch, excluded.epoch) RETURNING epoch`,
+      )
+      .pluck();
+  }
+
+  /** Opens (creating and migrating) the database file at `path`; closing the journal closes the file. */
+  static open(path: string, options: SqliteJournalOptions & SqliteOpenOptions = {}): SqliteJournal {
+    return new SqliteJournal(openSqliteDatabase(path, options), options, true);
+  }
+
+  append(persistenceId: string, events: readonly unknown[], opts: AppendOptions): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) throw new StoreClosedError('SqliteJournal');
+      this.#commits.push(prepareAppend(this.#codec, persistenceId, events, opts, { resolve, reject }));
+    });
+  }
+
+  async *read(persistenceId: string, fromSeq = 1, toSeq = Infinity): AsyncGenerator<JournalEntry> {
+    checkPersistenceId(persistenceId);
+    const range = checkReadRange(fromSeq, toSeq);
+    let next = range.fromSeq;
+    while (next <= range.toSeq) {
+      // A whole page per query: better-sqlite3 cannot run other statements while an iterator is open,
+      // and this generator yields to the event loop between entries.
+      if (this.#closed) throw new StoreClosedError('SqliteJournal');
+      const rows = this.#page.all(persistenceId, next, range.toSeq, this.#pageSize);
+      for (const [seq, epoch, timestamp, writerId, payload] of rows) {
+        yield this.#entry(persistenceId, seq, epoch, timestamp, writerId, payload);
+      }
+      if (rows.length < this.#pageSize) return;
+      next = rows[rows.length - 1]![0] + 1;
+    }
+  }
+
+  async highestSeq(persistenceId: string): Promise<number> {
+    return this.#head(persistenceId).highestSeq;
+  }
+
+  async currentEpoch(persistenceId: string): Promise<number> {
+    return this.#head(persistenceId).epoch;
+  }
+
+  async fence(persistenceId: string, epoch: number): Promise<void> {
+    checkPersistenceId(persistenceId);
+    checkInteger('epoch', epoch, 0);
+    this.#checkOpen();
+    const current = this.#fence.get(persistenceId, epoch)!;
+    if (current > epoch) throw new FencedError(persistenceId, epoch, current);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#commits.drain();
+    if (this.#ownsDb) this.#db.close();
+  }
+
+  #head(persistenceId: string): JournalHead {
+    checkPersistenceId(persistenceId);
+    this.#checkOpen();
+    return this.#readHead(persistenceId);
+  }
+
+  #readHead(persistenceId: string): JournalHead {
+    const row = this.#selectHead.get(persistenceId);
+    return row === undefined ? { highestSeq: 0, epoch: 0 } : { highestSeq: row[0], epoch: row[1] };
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError('SqliteJournal');
+  }
+
+  #entry(persistenceId: string, seq: number, epoch: number, timestamp: number, writerId: string | null, payload: Uint8Array): JournalEntry {
+    let event: unknown;
+    try {
+      event = this.#codec.decodeValue(payload);
+    } catch (error) {
+      throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
+    }
+    return writerId === null
+      ? { persistenceId, seq, epoch, event, timestamp }
+      : { persistenceId, seq, epoch, event, timestamp, writerId };
+  }
+
+  #flush(batch: PendingAppend[]): void {
+    const timestamp = this.#clock.now();
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = this.#commitBatch(batch, timestamp);
+    } catch {
+      // Something unexpected (disk full, a busy file) failed the shared transaction: retry each append
+      // alone so the failure lands only on the appends it belongs to.
+      outcomes = batch.map((append) => {
+        try {
+          return this.#commitBatch([append], timestamp)[0]!;
+        } catch (error) {
+          return new StorageError(`append to ${append.persistenceId}`, { cause: error });
+        }
+      });
+    }
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) append.reject(outcome);
+      else append.resolve(outcome);
+    });
+  }
+
+  #commitBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
+    const commit = this.#db.transaction(() => {
+      const heads = new Map<string, JournalHead>();
+      const outcomes: Array<AppendResult | Error> = [];
+      for (const append of batch) {
+        const head = heads.get(append.persistenceId) ?? this.#readHead(append.persistenceId);
+        const rejection = checkAgainstHead(append.persistenceId, head, append.expectedSeq, append.epoch);
+        if (rejection !== undefined) {
+          outcomes.push(rejection);
+          continue;
+        }
+        let seq = head.highestSeq;
+        for (const payload of append.payloads) {
+          this.#insert.run(append.persistenceId, ++seq, append.epoch, timestamp, append.writerId, payload);
+        }
+        heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch) });
+        outcomes.push({ fromSeq: head.highestSeq + 1, toSeq: seq });
+      }
+      for (const [id, head] of heads) this.#upsertHead.run(id, head.highestSeq, head.epoch);
+      return outcomes;
+    });
+    return commit.immediate();
+  }
+}

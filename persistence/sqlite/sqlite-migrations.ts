@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import { MigrationError } from '../errors.js';
+import type { Migration } from '../migration.js';
+
+/** The SQLite schema, oldest first. Append new migrations; never edit one that has shipped. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, journal heads, snapshots, bars',
+    statements: [
+      // WITHOUT ROWID: rows are clustered by (persistence_id, seq), so a replay is one range scan.
+      `CREATE TABLE journal (
+         persistence_id TEXT NOT NULL,
+         seq INTEGER NOT NULL,
+         epoch INTEGER NOT NULL,
+         timestamp INTEGER NOT NULL,
+         writer_id TEXT,
+         payload BLOB NOT NULL,
+         PRIMARY KEY (persistence_id, seq)
+       ) WITHOUT ROWID`,
+      // One row per persistence id: the tip of its stream and its fencing epoch, read and written in the
+      // append's transaction (SQLite serialises writers, so the check cannot race another process).
+      `CREATE TABLE journal_heads (
+         persistence_id TEXT NOT NULL PRIMARY KEY,
+         highest_seq INTEGER NOT NULL,
+         epoch INTEGER NOT NULL
+       ) WITHOUT ROWID`,
+      `CREATE TABLE snapshots (
+         persistence_id TEXT NOT NULL,
+         seq INTEGER NOT NULL,
+         epoch INTEGER NOT NULL,
+         timestamp INTEGER NOT NULL,
+         payload BLOB NOT NULL,
+         PRIMARY KEY (persistence_id, seq)
+       )`,
+      `CREATE TABLE bars (
+         symbol TEXT NOT NULL,
+         interval TEXT NOT NULL,
+         time INTEGER NOT NULL,
+         open REAL NOT NULL,
+         high REAL NOT NULL,
+         low REAL NOT NULL,
+         close REAL NOT NULL,
+         volume REAL NOT NULL,
+         PRIMARY KEY (symbol, interval, time)
+       ) WITHOUT ROWID`,
+    ],
+  },
+];
+
+/**
+ * Applies every migration not yet recorded in `schema_migrations`, each in its own IMMEDIATE transaction
+ * (which takes the write lock first, so two processes opening the same file cannot both apply one).
+ * Running it again is a no-op. Throws {@link MigrationError} when the file was migrated by a newer
+ * Bifrost (an unknown version is recorded) or a statement fails. Returns the versions it applied.
+ */
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const applied: number[] = [];
+  const appliedVersions = (): Set<number> =>
+    new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]).map(Number));
+  const newest = Math.max(0, ...appliedVersions());
+  if (newest > known) {
+    throw new MigrationError(newest, `the database was migrated to version ${newest} by a newer Bifrost; this one knows up to ${known}`);
+  }
+  for (const migration of migrations) {
+    const apply = db.transaction(() => {
+      // Re-read inside the write lock: another process may have applied it since we looked.
+      if (appliedVersions().has(migration.version)) return false;
+      for (const sql of migration.statements) db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+      return true;
+    });
+    try {
+      if (apply.immediate()) applied.push(migration.version);
+    } catch (error) {
+      throw new MigrationError(migration.version, `failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  return applied;
+}
