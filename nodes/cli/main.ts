@@ -1,0 +1,38 @@
+/**
+ * The `bifrost` command line. Commands arrive with the issues that build them (inspect, optimize, halt…).
+ */
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const USAGE = `usage: bifrost <command>
+
+commands:
+  start        run the embedded node (same as npm start)
+  version      print the version
+  help         this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'version':
+    case '--version':
+      process.stdout.write(`${pkg.version}\n`);
+      return 0;
+    case 'start':
+      await import('../embedded/main.js');
+      return -1;
+    default:
+      process.stderr.write(`bifrost: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exit(code);
