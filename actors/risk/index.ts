@@ -36,7 +36,7 @@ export {
 } from './day-trades.js';
 export type { DayTrade, DayTradeFill, DayTradeLedger } from './day-trades.js';
 
-export { historicalVar, normalQuantile, parametricVar, portfolioVar, postTradeExposures, varReport } from './var.js';
+export { historicalVar, normalCdf, normalQuantile, parametricVar, portfolioVar, postTradeExposures, varReport } from './var.js';
 export type { ExposureVector, ReturnHistory, VarEstimate, VarOutcome, VarReport } from './var.js';
 
 export {

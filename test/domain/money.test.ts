@@ -1,0 +1,32 @@
+import test from 'ava';
+import { decimalPlaces, isOnTick, roundToCents, roundToTick } from '../../actors/domain/money.js';
+
+const onTick = [
+  { name: '0.1 + 0.2 is on a 0.1 tick', price: 0.1 + 0.2, tick: 0.1, expect: true },
+  { name: '10.15 is on a 0.05 tick', price: 10.15, tick: 0.05, expect: true },
+  { name: '10.12 is not on a 0.05 tick', price: 10.12, tick: 0.05, expect: false },
+  { name: '100.005 is not on a 0.01 tick', price: 100.005, tick: 0.01, expect: false },
+  { name: '1.0000001 is on a 1e-7 tick', price: 1.0000001, tick: 1e-7, expect: true },
+  { name: '50 is on a 25 tick', price: 50, tick: 25, expect: true },
+  { name: '60 is not on a 25 tick', price: 60, tick: 25, expect: false },
+  { name: 'a non-finite price is never on the grid', price: Number.NaN, tick: 0.01, expect: false },
+];
+for (const row of onTick) test(row.name, (t) => t.is(isOnTick(row.price, row.tick), row.expect));
+
+test('decimal places read the shortest decimal form', (t) => {
+  t.deepEqual([0.01, 0.05, 1e-7, 25, 2.5e-10].map(decimalPlaces), [2, 2, 7, 0, 11]);
+});
+
+test('rounding to a tick gives the double nearest the decimal', (t) => {
+  t.is(roundToTick(0.1 + 0.2, 0.1), 0.3);
+  t.is(roundToTick(10.037, 0.05), 10.05);
+  t.is(roundToTick(10.037, 0.05, 'down'), 10);
+  t.is(roundToTick(10.001, 0.05, 'up'), 10.05);
+  t.is(roundToTick(0.30000000000000004, 0.1, 'up'), 0.3);
+  t.is(roundToTick(-10.025, 0.05), -10.05);
+});
+
+test('rounding to cents is half away from zero on the intended decimal', (t) => {
+  t.deepEqual([1.005, -1.005, 2.675, 0.125, 1.004999, 0.1 + 0.2].map(roundToCents), [1.01, -1.01, 2.68, 0.13, 1, 0.3]);
+  t.true(Object.is(roundToCents(-0.001), 0));
+});
