@@ -1,4 +1,4 @@
-import YahooFinance from 'yahoo-finance2';
+import type YahooFinance from 'yahoo-finance2';
 import { isInterval, validateBar, InvalidBarError } from '../domain/bar.js';
 import type { Bar, Interval } from '../domain/bar.js';
 import { InvalidMarketOptionsError, MarketDataUnavailableError, UNAVAILABLE_REASONS } from './errors.js';
@@ -95,7 +95,8 @@ interface ChartQuotes {
 export class YahooHistory {
   /** Provider name used in errors and logs. */
   readonly provider = 'yahoo';
-  private readonly client: InstanceType<typeof YahooFinance>;
+  private readonly clientOptions: ConstructorParameters<typeof YahooFinance>[0];
+  private client: Promise<InstanceType<typeof YahooFinance>> | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly maxAttempts: number;
@@ -115,12 +116,12 @@ export class YahooHistory {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.onInvalidRow = options.onInvalidRow;
-    this.client = new YahooFinance({
+    this.clientOptions = {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       logger: options.logger ?? defaultLogger,
       suppressNotices: ['yahooSurvey', 'ripHistorical'],
       versionCheck: false,
-    });
+    };
   }
 
   /**
@@ -143,10 +144,17 @@ export class YahooHistory {
     return this.toBars(symbol, interval, chart, fromMs, toMs);
   }
 
+  /** yahoo-finance2 loads on first use (~100 ms), so importing the market barrel for indicators stays cheap. */
+  private yahoo(): Promise<InstanceType<typeof YahooFinance>> {
+    this.client ??= import('yahoo-finance2').then(({ default: Client }) => new Client(this.clientOptions));
+    return this.client;
+  }
+
   private async chartWithRetries(symbol: string, interval: Interval, from: number, to: number): Promise<ChartQuotes> {
+    const client = await this.yahoo();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.client.chart(symbol, {
+        return await client.chart(symbol, {
           period1: new Date(from),
           period2: new Date(to),
           interval: YAHOO_INTERVALS[interval],
