@@ -238,11 +238,13 @@ export class ActorCell implements ActorContext<Message> {
   #schedule(): void {
     this.#scheduled = true;
     this.system.active++;
-    nactDispatch(this.nactRef as never, DRAIN);
+    if (this.system.manualDispatch) this.system.runQueue.push(this);
+    else nactDispatch(this.nactRef as never, DRAIN);
   }
 
-  /** Called by nact: processes up to `throughput` messages, then yields. */
+  /** Called by nact (or the manual dispatcher): processes up to `throughput` messages, then yields. */
   drain(): void {
+    if (!this.#scheduled) return; // a drain cancelled by stop
     const system = this.system;
     system.active--;
     const mailbox = this.mailbox;

@@ -36,6 +36,12 @@ export interface ActorSystemOptions {
   readonly throughput?: number;
   readonly deadLetterRingSize?: number;
   readonly kinds?: ActorKinds;
+  /**
+   * `event-loop` (default): nact schedules each mailbox drain on the event loop. `manual`: nothing runs
+   * until the owner calls {@link ActorSystem.runUntilIdle} (or awaits `settled()`), which drains ready
+   * actors synchronously in a deterministic order; backtests use it for speed and bit-for-bit replays.
+   */
+  readonly dispatch?: 'event-loop' | 'manual';
 }
 
 /** Carries messages to actors on other nodes; installed by the cluster layer. */
@@ -100,6 +106,11 @@ export class ActorSystem {
   /** Cells with a drain scheduled or async work in flight; zero when the system is idle. */
   active = 0;
   transport: RemoteTransport | undefined;
+  /** True with `dispatch: 'manual'`. */
+  readonly manualDispatch: boolean;
+  /** @internal Cells ready to drain under manual dispatch, in the order they became ready. */
+  readonly runQueue: ActorCell[] = [];
+  #runHead = 0;
 
   readonly #cells = new Map<string, ActorCell>();
   readonly #root: ActorCell;
@@ -123,6 +134,7 @@ export class ActorSystem {
     this.guardianStrategy = options.guardian ?? oneForOne();
     this.defaultStrategy = options.defaultStrategy ?? oneForOne();
     this.kinds = options.kinds ?? new ActorKinds();
+    this.manualDispatch = options.dispatch === 'manual';
     this.deadLetters = new DeadLetters(this.events, options.deadLetterRingSize ?? DEFAULT_DEAD_LETTER_RING_SIZE);
     this.#nactSystem = nactStart();
     this.#root = new ActorCell(this, undefined, '', Guardian, undefined, { supervisor: this.guardianStrategy, kind: '$guardian' }, this.#nactSystem);
@@ -339,9 +351,41 @@ export class ActorSystem {
   async settled(): Promise<void> {
     let quiet = 0;
     while (quiet < 2) {
+      if (this.manualDispatch) {
+        this.runUntilIdle();
+        // Let resolved promises (async receives, recoveries) run before deciding the system is idle.
+        for (let i = 0; i < 8 && this.active > 0; i++) {
+          await Promise.resolve();
+          this.runUntilIdle();
+        }
+        if (this.active === 0) return;
+      }
       await new Promise<void>((resolve) => setImmediate(resolve));
       quiet = this.active === 0 ? quiet + 1 : 0;
     }
+  }
+
+  /**
+   * Manual dispatch only: drains every ready actor, and the actors they make ready, until none is left.
+   * Runs synchronously; async work (a receive that returned a promise) continues when its promise
+   * settles, so call `settled()` when actors await anything. Returns the number of drains run.
+   */
+  runUntilIdle(): number {
+    if (!this.manualDispatch) throw new Error('runUntilIdle() needs an ActorSystem created with dispatch: "manual"');
+    const queue = this.runQueue;
+    let runs = 0;
+    while (this.#runHead < queue.length) {
+      const cell = queue[this.#runHead++]!;
+      runs++;
+      cell.drain();
+      if (this.#runHead > 4_096 && this.#runHead * 2 > queue.length) {
+        queue.splice(0, this.#runHead);
+        this.#runHead = 0;
+      }
+    }
+    queue.length = 0;
+    this.#runHead = 0;
+    return runs;
   }
 
   /** Stops every actor (last spawned first, children before parents) and the nact system. */
