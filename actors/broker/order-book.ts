@@ -1,0 +1,224 @@
+import { orderDigest } from '../risk/approval.js';
+import type { OrderRequest } from '../domain/order.js';
+import { OverfillError, UnknownOrderError } from './errors.js';
+import type { OmsEvent, OrderStatus } from './oms-state.js';
+import { isTerminal, transition } from './oms-state.js';
+import type { VenueFill, VenueReport } from './venue.js';
+
+/** The OMS view of one order. Frozen; every change yields a new object. */
+export interface OmsOrder {
+  readonly clientOrderId: string;
+  readonly order: OrderRequest;
+  readonly status: OrderStatus;
+  readonly filledQuantity: number;
+  readonly leavesQuantity: number;
+  /** Volume-weighted average fill price; 0 before the first fill. */
+  readonly averagePrice: number;
+  /** Commission of all fills so far. */
+  readonly commission: number;
+  readonly venueOrderId?: string;
+  /** Execution ids applied, oldest first; a fill whose id is here is a duplicate. */
+  readonly execIds: readonly string[];
+  /**
+   * True after a submit whose outcome is unknown (timeout). The order stays in flight, is never resubmitted
+   * under a new id, and is settled by the next report for it or by reconciliation.
+   */
+  readonly ambiguous: boolean;
+  /** Why it was denied, rejected or canceled, when known. */
+  readonly reason?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** The outcome of `OrderBook.open`. */
+export type OpenResult =
+  | { readonly kind: 'created'; readonly order: OmsOrder }
+  /** The same order under the same id: nothing new is created; the existing order is returned. */
+  | { readonly kind: 'duplicate'; readonly order: OmsOrder }
+  /** A different order reusing a known id: refused, the existing order is returned. */
+  | { readonly kind: 'conflict'; readonly order: OmsOrder };
+
+/** The outcome of applying a venue report. */
+export interface ApplyResult {
+  readonly order: OmsOrder;
+  /** False when the report changed nothing (a repeated execution, a stale acknowledgement). */
+  readonly changed: boolean;
+  /** The fill that was newly applied, for the portfolio. */
+  readonly fill?: VenueFill;
+  /** Set when `changed` is false: why the report was ignored. */
+  readonly ignored?: 'DUPLICATE_EXEC' | 'STALE_REPORT';
+}
+
+function freeze(order: OmsOrder): OmsOrder {
+  Object.freeze(order.execIds);
+  return Object.freeze(order);
+}
+
+/**
+ * The OMS order book: pure, in memory, keyed by client order id, every state change through the
+ * transition table (`oms-state.ts`). The broker actor journals what it applies and rebuilds the book with
+ * `OrderBook.restore` on restart; reports are idempotent, so replaying a report changes nothing.
+ *
+ * @example
+ * const book = new OrderBook();
+ * const { kind } = book.open(approved.order, clock.now());   // 'created' | 'duplicate' | 'conflict'
+ * if (kind === 'created') { book.submit(id, clock.now()); await venue.submit(toVenueOrder(approved)); }
+ * venue.onReport((report) => { const { fill } = book.apply(report, clock.now()); if (fill) tell(portfolio, portfolioFill(fill)); });
+ */
+export class OrderBook {
+  readonly #orders = new Map<string, OmsOrder>();
+  readonly #digests = new Map<string, string>();
+
+  /** A book holding `orders` (from a snapshot or a journal replay). */
+  static restore(orders: Iterable<OmsOrder>): OrderBook {
+    const book = new OrderBook();
+    for (const order of orders) {
+      book.#orders.set(order.clientOrderId, freeze({ ...order, execIds: [...order.execIds] }));
+      book.#digests.set(order.clientOrderId, orderDigest(order.order));
+    }
+    return book;
+  }
+
+  /** Records a new order as `initialized`; a repeated id returns the existing order instead. */
+  open(order: OrderRequest, now: number): OpenResult {
+    const existing = this.#orders.get(order.clientOrderId);
+    if (existing !== undefined) {
+      return { kind: this.#digests.get(order.clientOrderId) === orderDigest(order) ? 'duplicate' : 'conflict', order: existing };
+    }
+    const created = freeze({
+      clientOrderId: order.clientOrderId,
+      order: Object.isFrozen(order) ? order : Object.freeze({ ...order }),
+      status: 'initialized',
+      filledQuantity: 0,
+      leavesQuantity: order.quantity,
+      averagePrice: 0,
+      commission: 0,
+      execIds: [],
+      ambiguous: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.#orders.set(order.clientOrderId, created);
+    this.#digests.set(order.clientOrderId, orderDigest(order));
+    return { kind: 'created', order: created };
+  }
+
+  /** The order, or `undefined`. */
+  get(clientOrderId: string): OmsOrder | undefined {
+    return this.#orders.get(clientOrderId);
+  }
+
+  /** Every order, in insertion order. */
+  all(): OmsOrder[] {
+    return [...this.#orders.values()];
+  }
+
+  /** Orders not in a terminal state (submitted, accepted, partially filled, pending cancel; ambiguous ones included). */
+  inFlight(): OmsOrder[] {
+    return this.all().filter((o) => !isTerminal(o.status) && o.status !== 'initialized');
+  }
+
+  /** Orders whose submit outcome is unknown. */
+  ambiguous(): OmsOrder[] {
+    return this.all().filter((o) => o.ambiguous);
+  }
+
+  /** `initialized -> denied` (risk or approval verification refused it). */
+  deny(clientOrderId: string, reason: string, now: number): OmsOrder {
+    return this.#event(clientOrderId, 'deny', now, { reason });
+  }
+
+  /** `initialized -> submitted`, before calling the venue. */
+  submit(clientOrderId: string, now: number): OmsOrder {
+    return this.#event(clientOrderId, 'submit', now, {});
+  }
+
+  /** The venue did not answer a submit in time: the order stays in flight, flagged ambiguous. */
+  markAmbiguous(clientOrderId: string, now: number): OmsOrder {
+    return this.#put({ ...this.#require(clientOrderId), ambiguous: true, updatedAt: now });
+  }
+
+  /** Reconciliation settled an ambiguous order without a report (e.g. the venue never received it). */
+  clearAmbiguous(clientOrderId: string, now: number): OmsOrder {
+    return this.#put({ ...this.#require(clientOrderId), ambiguous: false, updatedAt: now });
+  }
+
+  /** `-> pending_cancel`, before asking the venue to cancel. */
+  requestCancel(clientOrderId: string, now: number): OmsOrder {
+    return this.#event(clientOrderId, 'request_cancel', now, {});
+  }
+
+  /**
+   * Applies a venue report. Repeated executions (same `fillId`) and acknowledgements that arrive after the
+   * order moved on change nothing. Throws `UnknownOrderError`, `OverfillError`, or
+   * `InvalidOrderTransitionError` when the report is impossible for the order's state (e.g. a fill on a
+   * canceled order): the broker treats that as an anomaly to reconcile, not as a state change.
+   */
+  apply(report: VenueReport, now: number): ApplyResult {
+    const current = this.#require(report.clientOrderId);
+    switch (report.kind) {
+      case 'accepted':
+        if (current.status !== 'submitted' && current.status !== 'pending_cancel') return this.#ignored(current, 'STALE_REPORT');
+        if (current.status === 'pending_cancel' && current.venueOrderId !== undefined) return this.#ignored(current, 'STALE_REPORT');
+        return this.#changed(this.#event(report.clientOrderId, 'accept', now, { venueOrderId: report.venueOrderId, ambiguous: false }));
+      case 'rejected':
+        return this.#changed(this.#event(report.clientOrderId, 'reject', now, { reason: report.reason, ambiguous: false }));
+      case 'canceled':
+        if (current.status === 'canceled') return this.#ignored(current, 'STALE_REPORT');
+        return this.#changed(this.#event(report.clientOrderId, 'cancel', now, { ambiguous: false, ...(report.reason === undefined ? {} : { reason: report.reason }) }));
+      case 'expired':
+        if (current.status === 'expired') return this.#ignored(current, 'STALE_REPORT');
+        return this.#changed(this.#event(report.clientOrderId, 'expire', now, { ambiguous: false }));
+      case 'cancel_rejected':
+        if (current.status !== 'pending_cancel') return this.#ignored(current, 'STALE_REPORT');
+        return this.#changed(this.#event(report.clientOrderId, current.filledQuantity > 0 ? 'cancel_reject_partial' : 'cancel_reject', now, { reason: report.reason }));
+      case 'fill':
+        return this.#applyFill(current, report.fill, now);
+    }
+  }
+
+  #applyFill(current: OmsOrder, fill: VenueFill, now: number): ApplyResult {
+    if (current.execIds.includes(fill.fillId)) return this.#ignored(current, 'DUPLICATE_EXEC');
+    const filled = current.filledQuantity + fill.quantity;
+    if (filled > current.order.quantity) {
+      throw new OverfillError(current.clientOrderId, current.order.quantity, current.filledQuantity, fill.quantity);
+    }
+    const event: OmsEvent = filled === current.order.quantity ? 'fill' : 'partial_fill';
+    const updated = this.#event(current.clientOrderId, event, now, {
+      filledQuantity: filled,
+      leavesQuantity: current.order.quantity - filled,
+      averagePrice: (current.averagePrice * current.filledQuantity + fill.price * fill.quantity) / filled,
+      commission: current.commission + fill.commission,
+      execIds: [...current.execIds, fill.fillId],
+      venueOrderId: current.venueOrderId ?? fill.venueOrderId,
+      ambiguous: false,
+    });
+    return { order: updated, changed: true, fill };
+  }
+
+  #event(clientOrderId: string, event: OmsEvent, now: number, changes: Partial<OmsOrder>): OmsOrder {
+    const current = this.#require(clientOrderId);
+    const status = transition(current.status, event, clientOrderId);
+    return this.#put({ ...current, ...changes, status, updatedAt: now });
+  }
+
+  #put(order: OmsOrder): OmsOrder {
+    const frozen = freeze(order);
+    this.#orders.set(order.clientOrderId, frozen);
+    return frozen;
+  }
+
+  #require(clientOrderId: string): OmsOrder {
+    const order = this.#orders.get(clientOrderId);
+    if (order === undefined) throw new UnknownOrderError(clientOrderId);
+    return order;
+  }
+
+  #changed(order: OmsOrder): ApplyResult {
+    return { order, changed: true };
+  }
+
+  #ignored(order: OmsOrder, ignored: 'DUPLICATE_EXEC' | 'STALE_REPORT'): ApplyResult {
+    return { order, changed: false, ignored };
+  }
+}
