@@ -157,11 +157,15 @@ export class OrderBook {
   apply(report: VenueReport, now: number): ApplyResult {
     const current = this.#require(report.clientOrderId);
     switch (report.kind) {
-      case 'accepted':
-        if (current.status !== 'submitted' && current.status !== 'pending_cancel') return this.#ignored(current, 'STALE_REPORT');
-        if (current.status === 'pending_cancel' && current.venueOrderId !== undefined) return this.#ignored(current, 'STALE_REPORT');
+      case 'accepted': {
+        // An acknowledgement after the order moved on (filled first, repeated, or after a cancel request
+        // that followed an earlier acknowledgement) is stale; one before `submit` is a broker bug and throws.
+        const stale = current.status === 'pending_cancel' ? current.venueOrderId !== undefined : !['initialized', 'denied', 'submitted'].includes(current.status);
+        if (stale) return this.#ignored(current, 'STALE_REPORT');
         return this.#changed(this.#event(report.clientOrderId, 'accept', now, { venueOrderId: report.venueOrderId, ambiguous: false }));
+      }
       case 'rejected':
+        if (current.status === 'rejected') return this.#ignored(current, 'STALE_REPORT');
         return this.#changed(this.#event(report.clientOrderId, 'reject', now, { reason: report.reason, ambiguous: false }));
       case 'canceled':
         if (current.status === 'canceled') return this.#ignored(current, 'STALE_REPORT');

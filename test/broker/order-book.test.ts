@@ -115,3 +115,12 @@ test('a restored book keeps orders, exec ids and duplicate detection', (t) => {
   t.is(restored.open(order, 5).kind, 'duplicate');
   t.true(Object.isFrozen(restored.get(order.clientOrderId)));
 });
+
+test('a repeated rejection changes nothing, and an acknowledgement before submit is an error', (t) => {
+  const book = submitted();
+  book.apply({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'NO', time: 3 }, 3);
+  t.false(book.apply({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'NO', time: 4 }, 4).changed);
+  const fresh = new OrderBook();
+  fresh.open(order, 1);
+  t.throws(() => fresh.apply({ kind: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: 'V1', time: 2 }, 2), { instanceOf: InvalidOrderTransitionError });
+});
