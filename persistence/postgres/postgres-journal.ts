@@ -4,6 +4,7 @@ import { checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from 
 import type { JournalHead, PendingAppend } from '../append-request.js';
 import { ConcurrencyError, CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
+import { PagedReader, pagedRead } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -37,9 +38,9 @@ type EntryRow = [seq: number, epoch: number, ts: number, writerId: string | null
 /**
  * The cluster journal on PostgreSQL, shared by every node so a survivor can recover a failed node's
  * actors. A group commit is one call of the `journal_append` function (one round trip, one
- * transaction): it locks each id's `journal_heads` row FOR UPDATE and checks epoch and expected seq
- * under that lock, so two nodes writing one id during a failover cannot both win; the (id, seq)
- * primary key backs that up.
+ * transaction; a batch holding several appends to one id takes one call per such append): it locks
+ * each id's `journal_heads` row FOR UPDATE and checks epoch and expected seq under that lock, so two
+ * nodes writing one id during a failover cannot both win; the (id, seq) primary key backs that up.
  *
  * A rejection with {@link StorageError} (connection lost mid-commit) means the outcome is unknown:
  * recover from the journal before writing again.
@@ -89,29 +90,33 @@ export class PostgresJournal implements Journal {
     });
   }
 
-  async *read(persistenceId: string, fromSeq = 1, toSeq = Infinity): AsyncGenerator<JournalEntry> {
-    checkPersistenceId(persistenceId);
-    const range = checkReadRange(fromSeq, toSeq);
-    const text = `SELECT seq, epoch, ts, writer_id, payload FROM ${this.#s}.journal
-      WHERE persistence_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`;
-    let next = range.fromSeq;
-    while (next <= range.toSeq) {
-      this.#checkOpen();
-      const rows = await this.#query<EntryRow>('reading the journal', text, [persistenceId, next, range.toSeq, this.#pageSize]);
-      for (const [seq, epoch, timestamp, writerId, payload] of rows) {
-        let event: unknown;
-        try {
-          event = this.#codec.decodeValue(payload);
-        } catch (error) {
-          throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
-        }
-        yield writerId === null
-          ? { persistenceId, seq, epoch, event, timestamp }
-          : { persistenceId, seq, epoch, event, timestamp, writerId };
-      }
-      if (rows.length < this.#pageSize) return;
-      next = rows[rows.length - 1]![0] + 1;
-    }
+  read(persistenceId: string, fromSeq = 1, toSeq = Infinity): AsyncIterable<JournalEntry> {
+    return pagedRead(() => {
+      checkPersistenceId(persistenceId);
+      const range = checkReadRange(fromSeq, toSeq);
+      const text = `SELECT seq, epoch, ts, writer_id, payload FROM ${this.#s}.journal
+        WHERE persistence_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`;
+      return new PagedReader<EntryRow>(
+        (from) => {
+          this.#checkOpen();
+          return this.#query<EntryRow>('reading the journal', text, [persistenceId, from, range.toSeq, this.#pageSize]);
+        },
+        ([seq, epoch, timestamp, writerId, payload]) => {
+          let event: unknown;
+          try {
+            event = this.#codec.decodeValue(payload);
+          } catch (error) {
+            throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
+          }
+          return writerId === null
+            ? { persistenceId, seq, epoch, event, timestamp }
+            : { persistenceId, seq, epoch, event, timestamp, writerId };
+        },
+        (row) => row[0],
+        range,
+        this.#pageSize,
+      );
+    });
   }
 
   async highestSeq(persistenceId: string): Promise<number> {
@@ -205,29 +210,45 @@ export class PostgresJournal implements Journal {
     }
   }
 
+  /** Commits a batch as one function call per round, where round k holds the k-th append of each id. */
   async #commit(batch: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
+    const rounds = splitIntoRounds(batch);
+    if (rounds.length === 1) return this.#commitRound(batch, timestamp);
+    const outcomes = new Map<PendingAppend, AppendResult | Error>();
+    for (const round of rounds) {
+      const results = await this.#commitRound(round, timestamp);
+      round.forEach((append, i) => outcomes.set(append, results[i]!));
+    }
+    return batch.map((append) => outcomes.get(append)!);
+  }
+
+  async #commitRound(round: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
     const ids: string[] = [];
     const expected: number[] = [];
     const epochs: number[] = [];
     const counts: number[] = [];
     const writers: Array<string | null> = [];
     const payloads: Uint8Array[] = [];
-    for (const append of batch) {
+    const owners: number[] = [];
+    round.forEach((append, i) => {
       ids.push(append.persistenceId);
       expected.push(append.expectedSeq);
       epochs.push(append.epoch);
       counts.push(append.payloads.length);
       writers.push(append.writerId);
-      for (const p of append.payloads) payloads.push(p);
-    }
+      for (const p of append.payloads) {
+        payloads.push(p);
+        owners.push(i + 1);
+      }
+    });
     const result = await this.#pool.query<StatusRow>({
       name: `bifrost.journal_append.${this.#schema}`,
-      text: `SELECT status, head_seq, head_epoch FROM ${this.#s}.journal_append($1, $2, $3, $4, $5, $6, $7)`,
-      values: [ids, expected, epochs, counts, writers, timestamp, payloads],
+      text: `SELECT status, head_seq, head_epoch FROM ${this.#s}.journal_append($1, $2, $3, $4, $5, $6, $7, $8)`,
+      values: [ids, expected, epochs, counts, writers, timestamp, payloads, owners],
       rowMode: 'array',
       types: PG_TYPES,
     });
-    return batch.map((append, i) => {
+    return round.map((append, i) => {
       const [status, headSeq, headEpoch] = result.rows[i]!;
       if (status === STATUS_WRITTEN) return { fromSeq: append.expectedSeq + 1, toSeq: headSeq };
       if (status === STATUS_FENCED) return new FencedError(append.persistenceId, append.epoch, headEpoch);
@@ -244,6 +265,21 @@ export class PostgresJournal implements Journal {
     }
     return new StorageError(`append to ${append.persistenceId}`, { cause: error });
   }
+}
+
+/**
+ * Splits a batch so that each id appears at most once per round, keeping every id's appends in order
+ * (the set-based SQL checks each request against the head as it was before the call).
+ */
+function splitIntoRounds(batch: readonly PendingAppend[]): PendingAppend[][] {
+  const rounds: PendingAppend[][] = [];
+  const seen = new Map<string, number>();
+  for (const append of batch) {
+    const k = seen.get(append.persistenceId) ?? 0;
+    seen.set(append.persistenceId, k + 1);
+    (rounds[k] ??= []).push(append);
+  }
+  return rounds;
 }
 
 function pgCode(error: unknown): string | undefined {

@@ -4,6 +4,7 @@ import { checkAgainstHead, checkInteger, checkPersistenceId, checkReadRange, pre
 import type { JournalHead, PendingAppend } from '../append-request.js';
 import { CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
+import { PagedReader, pagedRead } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -87,21 +88,23 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  async *read(persistenceId: string, fromSeq = 1, toSeq = Infinity): AsyncGenerator<JournalEntry> {
-    checkPersistenceId(persistenceId);
-    const range = checkReadRange(fromSeq, toSeq);
-    let next = range.fromSeq;
-    while (next <= range.toSeq) {
+  read(persistenceId: string, fromSeq = 1, toSeq = Infinity): AsyncIterable<JournalEntry> {
+    return pagedRead(() => {
+      checkPersistenceId(persistenceId);
+      const range = checkReadRange(fromSeq, toSeq);
       // A whole page per query: better-sqlite3 cannot run other statements while an iterator is open,
-      // and this generator yields to the event loop between entries.
-      if (this.#closed) throw new StoreClosedError('SqliteJournal');
-      const rows = this.#page.all(persistenceId, next, range.toSeq, this.#pageSize);
-      for (const [seq, epoch, timestamp, writerId, payload] of rows) {
-        yield this.#entry(persistenceId, seq, epoch, timestamp, writerId, payload);
-      }
-      if (rows.length < this.#pageSize) return;
-      next = rows[rows.length - 1]![0] + 1;
-    }
+      // and the reader yields to the event loop between entries.
+      return new PagedReader<EntryRow>(
+        (from) => {
+          this.#checkOpen();
+          return this.#page.all(persistenceId, from, range.toSeq, this.#pageSize);
+        },
+        ([seq, epoch, timestamp, writerId, payload]) => this.#entry(persistenceId, seq, epoch, timestamp, writerId, payload),
+        (row) => row[0],
+        range,
+        this.#pageSize,
+      );
+    });
   }
 
   async highestSeq(persistenceId: string): Promise<number> {
