@@ -16,10 +16,12 @@ const lock = join(root, 'package-lock.json');
 const stale = !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000);
 const nativeMissing = !existsSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
 if (stale || nativeMissing) {
-  console.error('[bifrost] installing dependencies (npm ci) ...');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (msgpackr-extract's
+  // prebuilds) out of the lockfile and `npm ci` then refuses it; `npm install` keeps the locked versions.
+  console.error('[bifrost] installing dependencies (npm install) ...');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error('[bifrost] npm ci failed; see the output above.');
+    console.error('[bifrost] npm install failed; see the output above.');
     process.exit(r.status ?? 1);
   }
 }
