@@ -23,7 +23,13 @@ export type DeadLetterReason =
   | 'ask-expired'
   | 'no-route'
   | 'malformed'
-  | 'no-sender';
+  | 'no-sender'
+  // from the cluster transport: a frame naming a type this node has not registered, one over the
+  // payload limit, one the node's authorize() hook refused, one past its deadline
+  | 'unknown-type'
+  | 'too-large'
+  | 'unauthorised'
+  | 'expired';
 
 /** A message that could not be delivered. Counted, kept in a ring and published; never silently lost. */
 export interface DeadLetter {

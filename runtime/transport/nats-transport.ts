@@ -1,0 +1,498 @@
+import { connect, ErrorCode, Events } from 'nats';
+import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
+import { Codec, CodecError, DEFAULT_MAX_PAYLOAD_BYTES, MessageRegistry } from '../codec/index.js';
+import type { Envelope, EnvelopeAddress } from '../codec/index.js';
+import type { Cancellable } from '../clock.js';
+import { ActorNotFoundError, AskTimeoutError, MailboxFullError } from '../errors.js';
+import { errorInfo } from '../events.js';
+import type { DeadLetterReason } from '../events.js';
+import { formatRef } from '../ref.js';
+import type { ActorRef, Message } from '../ref.js';
+import type { ActorSystem, RemoteTransport } from '../system.js';
+import { credentialOptions } from './credentials.js';
+import type { NatsCredentials } from './credentials.js';
+import { InvalidTransportOptionsError, NodeUnreachableError, RemoteDeliveryError, TransportUnavailableError } from './errors.js';
+import type { TransportEvent } from './events.js';
+import { actorSubject, clusterNameProblem, pingSubject, replySubject, replyWildcard, SUBJECT_PREFIX } from './subjects.js';
+import {
+  ASK_FAILED_SPEC,
+  ASK_FAILED_TYPE,
+  ASK_NODE,
+  askSenderRef,
+  detailOf,
+  frameSummary,
+  OpenMessageRegistry,
+  parseAskRef,
+  reasonForCodecError,
+  TRANSPORT_PATH,
+} from './wire.js';
+import type { AskFailed } from './wire.js';
+
+/** Wait between reconnect attempts; small, so a client moves to another server within ~100 ms. */
+export const DEFAULT_RECONNECT_TIME_WAIT_MS = 100;
+/** Client-to-server ping interval; two missed pongs mark a hung server's connection stale. */
+export const DEFAULT_PING_INTERVAL_MS = 5_000;
+/** How long a liveness probe waits for an answer. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 500;
+/** A message is dropped as expired only when its deadline passed longer ago than this (clock skew between hosts). */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 1_000;
+
+const EMPTY = new Uint8Array(0);
+
+/** Options for {@link NatsTransport}. */
+export interface NatsTransportOptions {
+  /** Cluster name: the second subject token, so several clusters can share NATS servers. */
+  readonly cluster: string;
+  /** NATS server URLs; the client moves between them on failure. Required by {@link NatsTransport.connect}. */
+  readonly servers?: string | readonly string[];
+  /** Connection name shown by the server's monitoring. Default `bifrost-<cluster>-<node>`. */
+  readonly name?: string;
+  readonly credentials?: NatsCredentials;
+  /**
+   * The message types this node sends and accepts (strict mode, the default: anything else is refused on
+   * both sides). Register every protocol's types at start-up. Default: an empty registry.
+   */
+  readonly registry?: MessageRegistry;
+  /**
+   * Permissive mode: accept and send any `type`, as version 1 without validation, alongside the registered
+   * ones. For development and tests; production nodes register their protocols.
+   */
+  readonly acceptUnregisteredTypes?: boolean;
+  /** Largest encoded envelope sent or accepted; capped by the server's max_payload. Default 1 MiB. */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Called for every decoded incoming envelope; return a reason to refuse it (it becomes an
+   * `unauthorised` dead letter) or undefined to accept. NATS permissions remain the first line.
+   */
+  readonly authorize?: (envelope: Envelope) => string | undefined;
+  /** Default {@link DEFAULT_RECONNECT_TIME_WAIT_MS}. */
+  readonly reconnectTimeWaitMs?: number;
+  /** Default {@link DEFAULT_PING_INTERVAL_MS}. */
+  readonly pingIntervalMs?: number;
+  /** Default {@link DEFAULT_MAX_CLOCK_SKEW_MS}. */
+  readonly maxClockSkewMs?: number;
+}
+
+/** Counters for the inspector and benchmarks. */
+export interface TransportStats {
+  readonly sent: number;
+  readonly received: number;
+  readonly rejected: number;
+  readonly pendingAsks: number;
+  readonly connected: boolean;
+  readonly server: string;
+}
+
+interface PendingAsk {
+  readonly target: ActorRef<any>;
+  readonly messageType: string;
+  readonly timeoutMs: number;
+  readonly resolve: (value: any) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: Cancellable;
+}
+
+/** Answer of {@link NatsTransport.probe}: `absent` means no connection subscribes to the node's subjects. */
+export type ProbeResult = 'alive' | 'absent' | 'timeout' | 'unavailable';
+
+/**
+ * The cluster transport over core NATS. Each node subscribes to its actor subject, its reply wildcard
+ * and its ping subject (see subjects.ts); envelopes are the runtime codec's frames.
+ *
+ * - `tell` is one core publish: at-most-once. While the connection is down nothing is published and the
+ *   message becomes a `no-route` dead letter instead of vanishing in the client.
+ * - `ask` publishes with the temporary sender `{ node: '$ask', path: '/$ask/<node>/<id>' }` and waits for
+ *   a reply on `bifrost.<cluster>.<node>.reply.<id>`; it rejects with `AskTimeoutError` after the timeout,
+ *   at once with `NodeUnreachableError` when no node subscribes (NATS no-responders), and with
+ *   `ActorNotFoundError`/`MailboxFullError` when the remote node could not deliver it.
+ * - Incoming frames that are malformed, of an unknown type, too large, refused by `authorize` or past their
+ *   deadline become dead letters with a typed reason and detail; the node keeps serving.
+ *
+ * @example
+ * const transport = await NatsTransport.connect(system, { cluster: 'prod', servers: ['nats://10.0.0.80:4222'], registry });
+ * system.tell({ node: 'trading', path: '/risk' }, { type: 'risk.halt' });
+ * await transport.close();
+ */
+export class NatsTransport implements RemoteTransport {
+  readonly system: ActorSystem;
+  readonly node: string;
+  readonly cluster: string;
+  readonly connection: NatsConnection;
+  readonly codec: Codec;
+  /** Set by the cluster layer: a reason when `node` is known to be down, so sends fail fast. */
+  routeCheck: ((node: string) => string | undefined) | undefined;
+
+  readonly #ownsConnection: boolean;
+  readonly #authorize: ((envelope: Envelope) => string | undefined) | undefined;
+  readonly #maxSkewMs: number;
+  readonly #pending = new Map<string, PendingAsk>();
+  readonly #subjects = new Map<string, string>();
+  readonly #subs: Subscription[] = [];
+  readonly #replyPrefix: string;
+  readonly #clusterPrefix: string;
+  readonly #idPrefix = `${Math.random().toString(36).slice(2, 8)}-`;
+  #msgSeq = 0;
+  #askSeq = 0;
+  #connected = true;
+  #closed = false;
+  #sent = 0;
+  #received = 0;
+  #rejected = 0;
+
+  /** Connects to NATS and installs the transport as `system.transport`. */
+  static async connect(system: ActorSystem, options: NatsTransportOptions): Promise<NatsTransport> {
+    const problems = optionProblems(options);
+    if (options.servers === undefined || (Array.isArray(options.servers) && options.servers.length === 0)) problems.push('servers: at least one NATS server URL is required');
+    if (problems.length > 0) throw new InvalidTransportOptionsError(problems);
+    const connection = await connect({
+      servers: typeof options.servers === 'string' ? options.servers : [...options.servers!],
+      name: options.name ?? `bifrost-${options.cluster}-${system.node}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: options.reconnectTimeWaitMs ?? DEFAULT_RECONNECT_TIME_WAIT_MS,
+      reconnectJitter: 0,
+      reconnectJitterTLS: 0,
+      pingInterval: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      ...credentialOptions(options.credentials),
+    });
+    const transport = new NatsTransport(system, connection, options, true);
+    transport.install();
+    return transport;
+  }
+
+  /** Wraps an open connection (not closed by {@link NatsTransport.close} unless `ownsConnection`). Call {@link install} to route through it. */
+  constructor(system: ActorSystem, connection: NatsConnection, options: NatsTransportOptions, ownsConnection = false) {
+    const problems = optionProblems(options);
+    if (problems.length > 0) throw new InvalidTransportOptionsError(problems);
+    this.system = system;
+    this.node = system.node;
+    this.cluster = options.cluster;
+    this.connection = connection;
+    this.#ownsConnection = ownsConnection;
+    this.#authorize = options.authorize;
+    this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    const registry = options.acceptUnregisteredTypes ? new OpenMessageRegistry() : (options.registry ?? new MessageRegistry());
+    if (options.acceptUnregisteredTypes && options.registry !== undefined) {
+      for (const type of options.registry.types()) registry.register(type, options.registry.get(type)!);
+    }
+    registry.register(ASK_FAILED_TYPE, ASK_FAILED_SPEC);
+    const serverMax = connection.info?.max_payload ?? Number.MAX_SAFE_INTEGER;
+    this.codec = new Codec({ registry, maxPayloadBytes: Math.min(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, serverMax) });
+    this.#replyPrefix = replySubject(this.cluster, this.node, '');
+    this.#clusterPrefix = `${SUBJECT_PREFIX}.${this.cluster}.`;
+    this.#subs.push(
+      connection.subscribe(actorSubject(this.cluster, this.node), { callback: (error, msg) => this.#onActorMessage(error, msg) }),
+      connection.subscribe(replyWildcard(this.cluster, this.node), { callback: (error, msg) => this.#onReply(error, msg) }),
+      connection.subscribe(pingSubject(this.cluster, this.node), { callback: (_error, msg) => msg.respond(EMPTY) }),
+    );
+    void this.#watchStatus();
+    connection.closed().then(() => this.#onClosed(), () => this.#onClosed());
+  }
+
+  /** Makes this the system's transport. Throws when the system already has another one. */
+  install(): this {
+    if (this.system.transport !== undefined && this.system.transport !== this) throw new InvalidTransportOptionsError([`node ${this.node} already has a transport`]);
+    this.system.transport = this;
+    return this;
+  }
+
+  /** True while the connection is up (false while reconnecting and after close). */
+  get connected(): boolean {
+    return this.#connected && !this.#closed;
+  }
+
+  get stats(): TransportStats {
+    return { sent: this.#sent, received: this.#received, rejected: this.#rejected, pendingAsks: this.#pending.size, connected: this.connected, server: this.connection.getServer() };
+  }
+
+  tell(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
+    if (!this.connected) return 'no-route';
+    let subject: string;
+    if (ref.node === ASK_NODE) {
+      const ask = parseAskRef(ref);
+      if (ask === undefined) return 'no-route';
+      subject = replySubject(this.cluster, ask.node, ask.id);
+    } else {
+      if (this.routeCheck?.(ref.node!) !== undefined) return 'no-route';
+      subject = this.#subjectOf(ref.node!);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encode(ref, message, sender, undefined);
+    } catch (error) {
+      if (error instanceof CodecError) return reasonForCodecError(error);
+      throw error;
+    }
+    return this.#publish(subject, bytes, undefined);
+  }
+
+  ask<R>(ref: ActorRef<any>, message: Message, timeoutMs: number): Promise<R> {
+    if (!this.connected) return Promise.reject(new TransportUnavailableError(this.node, this.#closed ? 'closed' : 'disconnected'));
+    const down = this.routeCheck?.(ref.node!);
+    if (down !== undefined) return Promise.reject(new NodeUnreachableError(ref.node!, down));
+    const id = (++this.#askSeq).toString(36);
+    const clock = this.system.clock;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encode(ref, message, askSenderRef(this.node, id), clock.now() + timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<R>((resolve, reject) => {
+      const timer = clock.setTimer(timeoutMs, () => {
+        this.#pending.delete(id);
+        reject(new AskTimeoutError(formatRef(ref), timeoutMs, message.type));
+      });
+      this.#pending.set(id, { target: ref, messageType: message.type, timeoutMs, resolve, reject, timer });
+      const failure = this.#publish(this.#subjectOf(ref.node!), bytes, `${this.#replyPrefix}${id}`);
+      if (failure !== undefined) {
+        this.#settle(id);
+        reject(failure === 'too-large' ? new RemoteDeliveryError(ref.node!, ref.path, failure, `frame of ${bytes.byteLength} bytes exceeds the server's max_payload`) : new TransportUnavailableError(this.node, 'disconnected'));
+      }
+    });
+  }
+
+  /** Asks `node`'s transport whether it is there: `absent` is NATS's no-responders (nobody subscribes). */
+  async probe(node: string, timeoutMs = DEFAULT_PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+    if (!this.connected) return 'unavailable';
+    try {
+      await this.connection.request(pingSubject(this.cluster, node), EMPTY, { timeout: timeoutMs });
+      return 'alive';
+    } catch (error) {
+      const code = (error as NatsError).code;
+      if (code === ErrorCode.NoResponders) return 'absent';
+      if (code === ErrorCode.Timeout) return 'timeout';
+      return 'unavailable';
+    }
+  }
+
+  /** Resolves when the server has processed everything published so far. */
+  flush(): Promise<void> {
+    return this.connection.flush();
+  }
+
+  /**
+   * Stops routing through this transport, rejects pending asks with {@link TransportUnavailableError} and,
+   * when it owns the connection, drains it (published messages are flushed first).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.system.transport === this) this.system.transport = undefined;
+    this.#rejectAllPending();
+    for (const sub of this.#subs) sub.unsubscribe();
+    if (this.#ownsConnection && !this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
+  }
+
+  // ---- sending ----
+
+  #subjectOf(node: string): string {
+    let subject = this.#subjects.get(node);
+    if (subject === undefined) {
+      subject = actorSubject(this.cluster, node);
+      this.#subjects.set(node, subject);
+    }
+    return subject;
+  }
+
+  #encode(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined, deadline: number | undefined): Uint8Array {
+    const env: { -readonly [K in keyof Envelope]: Envelope[K] } = {
+      type: message.type,
+      version: this.codec.registry.get(message.type)?.version ?? 1,
+      id: `${this.#idPrefix}${(++this.#msgSeq).toString(36)}`,
+      recipient: { node: ref.node!, path: ref.path },
+      body: message,
+    };
+    if (sender !== undefined) env.sender = { node: sender.node ?? this.node, path: sender.path };
+    if (deadline !== undefined) env.deadline = deadline;
+    return this.codec.encodeEnvelope(env);
+  }
+
+  #publish(subject: string, bytes: Uint8Array, reply: string | undefined): DeadLetterReason | undefined {
+    try {
+      if (reply === undefined) this.connection.publish(subject, bytes);
+      else this.connection.publish(subject, bytes, { reply });
+    } catch (error) {
+      // nats.js throws synchronously for a closed connection or a frame over the server's max_payload.
+      return (error as NatsError).code === ErrorCode.MaxPayloadExceeded ? 'too-large' : 'no-route';
+    }
+    this.#sent++;
+    return undefined;
+  }
+
+  // ---- receiving ----
+
+  #onActorMessage(error: NatsError | null, msg: Msg): void {
+    if (error !== null) return;
+    this.#received++;
+    const bytes = msg.data;
+    let env: Envelope;
+    try {
+      env = this.codec.decodeEnvelope(bytes);
+    } catch (failure) {
+      this.#rejectFrame(msg.subject, bytes, failure);
+      // The sender is in the undecodable frame; an ask still names its reply subject, so answer there.
+      if (msg.reply !== undefined && msg.reply.startsWith(this.#clusterPrefix) && msg.reply.includes('.reply.')) {
+        this.#publishAskFailed(msg.reply, TRANSPORT_PATH, reasonForCodecError(failure), detailOf(failure));
+      }
+      return;
+    }
+    const body = env.body as Message | null;
+    const sender = env.sender as ActorRef | undefined;
+    const recipient: ActorRef = { node: this.node, path: env.recipient?.path ?? TRANSPORT_PATH };
+    let problem: string | undefined;
+    if (typeof body !== 'object' || body === null || body.type !== env.type) problem = 'body is not a message of the envelope type';
+    else if (env.recipient === undefined) problem = 'no recipient';
+    else if (env.recipient.node !== undefined && env.recipient.node !== this.node) problem = `recipient node ${env.recipient.node} is not this node`;
+    else if (sender !== undefined && sender.node === undefined) problem = 'sender has no node';
+    if (problem !== undefined) {
+      this.#reject(recipient, body ?? frameSummary(msg.subject, bytes, undefined), sender, 'malformed', problem);
+      return;
+    }
+    const denial = this.#authorize?.(env);
+    if (denial !== undefined) {
+      this.#reject(recipient, body, sender, 'unauthorised', denial);
+      return;
+    }
+    if (env.deadline !== undefined && env.deadline + this.#maxSkewMs < this.system.clock.now()) {
+      this.#reject(recipient, body, sender, 'expired', `deadline ${new Date(env.deadline).toISOString()}`);
+      return;
+    }
+    const failure = this.system.deliver(recipient, body!, sender);
+    if (failure !== undefined && sender?.node === ASK_NODE) this.#answerAskFailed(sender, recipient.path, failure, undefined);
+  }
+
+  #onReply(error: NatsError | null, msg: Msg): void {
+    if (error !== null) return;
+    const id = msg.subject.slice(this.#replyPrefix.length);
+    const pending = this.#pending.get(id);
+    if (msg.data.byteLength === 0 && msg.headers?.code === 503) {
+      // NATS no-responders: nobody subscribes to the target node's subject.
+      if (pending === undefined) return;
+      this.#settle(id);
+      pending.reject(new NodeUnreachableError(pending.target.node!, 'no subscriber on its subject (node not connected)'));
+      return;
+    }
+    this.#received++;
+    let env: Envelope;
+    try {
+      env = this.codec.decodeEnvelope(msg.data);
+    } catch (failure) {
+      this.#rejectFrame(msg.subject, msg.data, failure);
+      if (pending !== undefined) {
+        this.#settle(id);
+        pending.reject(failure as Error);
+      }
+      return;
+    }
+    if (pending === undefined) {
+      this.system.deadLetter(askSenderRef(this.node, id), env.body, env.sender, 'ask-expired', 'reply to a remote ask that timed out or never existed');
+      return;
+    }
+    this.#settle(id);
+    if (env.type === ASK_FAILED_TYPE) pending.reject(askFailedError(pending.target, env.body as AskFailed, pending.messageType));
+    else pending.resolve(env.body);
+  }
+
+  #reject(recipient: ActorRef, message: unknown, sender: ActorRef | undefined, reason: DeadLetterReason, detail: string): void {
+    this.#rejected++;
+    this.system.deadLetter(recipient, message, sender, reason, detail);
+    if (sender?.node === ASK_NODE) this.#answerAskFailed(sender, recipient.path, reason, detail);
+  }
+
+  #rejectFrame(subject: string, bytes: Uint8Array, error: unknown): void {
+    if (!(error instanceof CodecError)) throw error;
+    this.#rejected++;
+    this.system.deadLetter({ node: this.node, path: TRANSPORT_PATH }, frameSummary(subject, bytes, error), undefined, reasonForCodecError(error), detailOf(error));
+  }
+
+  #answerAskFailed(askRef: ActorRef, path: string, reason: DeadLetterReason, detail: string | undefined): void {
+    this.tell(askRef, askFailedBody(path, reason, detail), undefined);
+  }
+
+  #publishAskFailed(subject: string, path: string, reason: DeadLetterReason, detail: string | undefined): void {
+    try {
+      this.#publish(subject, this.#encode({ node: ASK_NODE, path: TRANSPORT_PATH }, askFailedBody(path, reason, detail), undefined, undefined), undefined);
+    } catch {
+      // best effort: the asker times out instead
+    }
+  }
+
+  #settle(id: string): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    pending.timer.cancel();
+  }
+
+  #rejectAllPending(): void {
+    for (const [id, pending] of this.#pending) {
+      this.#settle(id);
+      pending.reject(new TransportUnavailableError(this.node, 'closed'));
+    }
+  }
+
+  // ---- connection status ----
+
+  async #watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      const at = this.system.clock.now();
+      switch (status.type) {
+        case Events.Disconnect:
+          this.#connected = false;
+          this.#publishEvent({ type: 'transport.disconnected', at, node: this.node, server: String(status.data) });
+          break;
+        case Events.Reconnect:
+          this.#connected = true;
+          this.#publishEvent({ type: 'transport.reconnected', at, node: this.node, server: String(status.data) });
+          break;
+        case Events.Error:
+          this.#publishEvent({ type: 'transport.error', at, node: this.node, error: errorInfo(status.data) });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  #onClosed(): void {
+    this.#connected = false;
+    this.#rejectAllPending();
+    if (this.system.transport === this) this.system.transport = undefined;
+    this.#closed = true;
+    this.#publishEvent({ type: 'transport.closed', at: this.system.clock.now(), node: this.node });
+  }
+
+  #publishEvent(event: TransportEvent): void {
+    this.system.events.publish(event);
+  }
+}
+
+function askFailedBody(path: string, reason: DeadLetterReason, detail: string | undefined): AskFailed {
+  return detail === undefined ? { type: ASK_FAILED_TYPE, reason, path } : { type: ASK_FAILED_TYPE, reason, path, detail: detail.slice(0, 500) };
+}
+
+function askFailedError(target: ActorRef<any>, failed: AskFailed, messageType: string): Error {
+  const where = formatRef(target);
+  switch (failed.reason) {
+    case 'unknown':
+    case 'stopped':
+      return new ActorNotFoundError(where);
+    case 'mailbox-full':
+      return new MailboxFullError(where, 0, messageType);
+    default:
+      return new RemoteDeliveryError(target.node!, target.path, failed.reason, failed.detail);
+  }
+}
+
+function optionProblems(options: NatsTransportOptions): string[] {
+  const problems: string[] = [];
+  const cluster = clusterNameProblem(options?.cluster);
+  if (cluster !== undefined) problems.push(`cluster: ${cluster}`);
+  const max = options?.maxPayloadBytes;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) problems.push('maxPayloadBytes must be a positive integer');
+  for (const key of ['reconnectTimeWaitMs', 'pingIntervalMs', 'maxClockSkewMs'] as const) {
+    const v = options?.[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) problems.push(`${key} must be a non-negative number`);
+  }
+  return problems;
+}

@@ -1,0 +1,77 @@
+// Shared pieces of the cluster tests: real-clock systems, a few small actors, polling with a deadline.
+import { pino } from 'pino';
+import { Actor, ActorSystem } from '../../runtime/index.js';
+import type { ActorContext, ActorRef, DeadLetter, Message } from '../../runtime/index.js';
+
+/** A system on the wall clock (remote asks and heartbeats need real time) with a silent logger. */
+export function clusterSystem(node: string): ActorSystem {
+  return ActorSystem.create({ node, logger: pino({ level: 'silent' }) });
+}
+
+/** Polls `check` every `everyMs` until it returns a truthy value; fails after `timeoutMs` naming `what`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 20): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Collects the dead letters of a system. */
+export function deadLetters(system: ActorSystem): DeadLetter[] {
+  const out: DeadLetter[] = [];
+  system.events.subscribe<DeadLetter>('deadLetter', (e) => out.push(e));
+  return out;
+}
+
+export type EchoMsg =
+  | { readonly type: 'echo.ping'; readonly n: number }
+  | { readonly type: 'echo.silent' }
+  | { readonly type: 'echo.forward'; readonly to: ActorRef<EchoMsg>; readonly n: number }
+  | { readonly type: 'echo.note'; readonly text: string }
+  | { readonly type: 'echo.notes' };
+export type EchoReply = { readonly type: 'echo.pong'; readonly n: number; readonly from: string } | { readonly type: 'echo.notes'; readonly notes: readonly string[] };
+
+/** Replies to pings with the node it runs on, forwards on request, keeps notes, ignores `echo.silent`. */
+export class Echo extends Actor<EchoMsg> {
+  readonly notes: string[] = [];
+  receive(msg: EchoMsg, ctx: ActorContext<EchoMsg>): void {
+    switch (msg.type) {
+      case 'echo.ping':
+        return ctx.reply<EchoReply>({ type: 'echo.pong', n: msg.n, from: ctx.system.node });
+      case 'echo.silent':
+        return;
+      case 'echo.forward':
+        return ctx.forward(msg.to, { type: 'echo.ping', n: msg.n });
+      case 'echo.note':
+        this.notes.push(msg.text);
+        return;
+      case 'echo.notes':
+        return ctx.reply<EchoReply>({ type: 'echo.notes', notes: [...this.notes] });
+    }
+  }
+}
+
+/** The message types of {@link Echo}, for a strict registry. */
+export const ECHO_TYPES = ['echo.ping', 'echo.pong', 'echo.silent', 'echo.forward', 'echo.note', 'echo.notes'] as const;
+
+/** Resolves once `system` has published an event of `type` matching `predicate`. */
+export function nextEvent<E extends Message>(system: ActorSystem, type: string, predicate: (e: E) => boolean = () => true): Promise<E> {
+  return new Promise((resolve) => {
+    const off = system.events.subscribe<E>(type, (e) => {
+      if (!predicate(e)) return;
+      off();
+      resolve(e);
+    });
+  });
+}
