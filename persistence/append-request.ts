@@ -59,7 +59,8 @@ export function prepareAppend(
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidPersistenceArgumentError('events', 'must be a non-empty array');
   }
-  checkInteger('expectedSeq', opts?.expectedSeq, 0);
+  if (typeof opts !== 'object' || opts === null) throw new InvalidPersistenceArgumentError('opts', 'must be { expectedSeq, epoch }');
+  checkInteger('expectedSeq', opts.expectedSeq, 0);
   checkInteger('epoch', opts.epoch, 0);
   if (opts.writerId !== undefined && typeof opts.writerId !== 'string') {
     throw new InvalidPersistenceArgumentError('writerId', 'must be a string');

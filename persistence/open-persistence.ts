@@ -61,9 +61,7 @@ export interface Persistence {
  * await persistence.close();
  */
 export async function openPersistence(config: PersistenceConfig): Promise<Persistence> {
-  const common = {
-    ...(config.clock ? { clock: config.clock } : {}),
-  };
+  const common = config.clock ? { clock: config.clock } : {};
   const snapshotOptions = { ...common, ...(config.snapshotsKept !== undefined ? { keep: config.snapshotsKept } : {}) };
   if (config.kind === 'sqlite') {
     const db = openSqliteDatabase(config.path, config.synchronous ? { synchronous: config.synchronous } : {});

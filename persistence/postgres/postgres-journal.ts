@@ -178,50 +178,48 @@ export class PostgresJournal implements Journal {
 
   async #flush(batch: PendingAppend[]): Promise<void> {
     const timestamp = this.#clock.now();
-    let outcomes: Array<AppendResult | Error>;
-    try {
-      outcomes = await this.#commitWithRetry(batch, timestamp);
-    } catch (error) {
-      // A batch-wide failure (the unique key caught a write the heads did not, a lost connection):
-      // commit each append alone so the failure lands only where it belongs.
-      // One at a time, in queue order, so a writer's pipelined appends to one id keep their order.
-      outcomes = [];
-      if (batch.length === 1) outcomes.push(await this.#explain(batch[0]!, error));
-      else {
-        for (const append of batch) {
-          outcomes.push(await this.#commitWithRetry([append], timestamp).then((o) => o[0]!, (e: unknown) => this.#explain(append, e)));
-        }
-      }
+    // One transaction per round (round k holds the k-th append of each id), settled as it commits.
+    for (const round of splitIntoRounds(batch)) {
+      const outcomes = await this.#commitRoundSafely(round, timestamp);
+      round.forEach((append, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome instanceof Error) append.reject(outcome);
+        else append.resolve(outcome);
+      });
     }
-    batch.forEach((append, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome instanceof Error) append.reject(outcome);
-      else append.resolve(outcome);
-    });
   }
 
-  async #commitWithRetry(batch: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
+  async #commitRoundSafely(round: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
+    try {
+      return await this.#commitWithRetry(round, timestamp);
+    } catch (error) {
+      if (!isDataError(error)) {
+        // Connection or server trouble: retrying append by append would only wait out the same failure
+        // once per append. The outcome is unknown to every caller; they recover before writing again.
+        return round.map((append) => new StorageError(`append to ${append.persistenceId}`, { cause: error }));
+      }
+      if (round.length === 1) return [await this.#explain(round[0]!, error)];
+      // A data error (the unique key caught a write the heads did not): commit each append alone so
+      // the failure lands only where it belongs.
+      const outcomes: Array<AppendResult | Error> = [];
+      for (const append of round) {
+        outcomes.push(await this.#commitWithRetry([append], timestamp).then((o) => o[0]!, (e: unknown) => this.#explain(append, e)));
+      }
+      return outcomes;
+    }
+  }
+
+  async #commitWithRetry(round: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#commit(batch, timestamp);
+        return await this.#commitRound(round, timestamp);
       } catch (error) {
         if (attempt >= PG_APPEND_RETRIES || !RETRYABLE_CODES.has(pgCode(error) ?? '')) throw error;
       }
     }
   }
 
-  /** Commits a batch as one function call per round, where round k holds the k-th append of each id. */
-  async #commit(batch: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
-    const rounds = splitIntoRounds(batch);
-    if (rounds.length === 1) return this.#commitRound(batch, timestamp);
-    const outcomes = new Map<PendingAppend, AppendResult | Error>();
-    for (const round of rounds) {
-      const results = await this.#commitRound(round, timestamp);
-      round.forEach((append, i) => outcomes.set(append, results[i]!));
-    }
-    return batch.map((append) => outcomes.get(append)!);
-  }
-
+  /** Commits appends to distinct ids as one call of `journal_append`: one round trip, one transaction. */
   async #commitRound(round: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
     const ids: string[] = [];
     const expected: number[] = [];
@@ -260,8 +258,13 @@ export class PostgresJournal implements Journal {
   /** Turns an append's own failure into the error its caller should see. */
   async #explain(append: PendingAppend, error: unknown): Promise<Error> {
     if (pgCode(error) === UNIQUE_VIOLATION) {
-      const head = await this.#readHead(append.persistenceId).catch(() => undefined);
-      return new ConcurrencyError(append.persistenceId, append.expectedSeq, head?.highestSeq ?? append.expectedSeq + 1);
+      // The head disagreed with the rows; the rows are the truth.
+      const rows = await this.#query<[number | null]>(
+        'reading the highest stored seq',
+        `SELECT max(seq) FROM ${this.#s}.journal WHERE persistence_id = $1`,
+        [append.persistenceId],
+      ).catch(() => undefined);
+      return new ConcurrencyError(append.persistenceId, append.expectedSeq, rows?.[0]?.[0] ?? append.expectedSeq + 1);
     }
     return new StorageError(`append to ${append.persistenceId}`, { cause: error });
   }
@@ -280,6 +283,12 @@ function splitIntoRounds(batch: readonly PendingAppend[]): PendingAppend[][] {
     (rounds[k] ??= []).push(append);
   }
   return rounds;
+}
+
+/** Integrity (23xxx) and data (22xxx) errors belong to the rows sent, not to the connection. */
+function isDataError(error: unknown): boolean {
+  const code = pgCode(error);
+  return code !== undefined && (code.startsWith('23') || code.startsWith('22'));
 }
 
 function pgCode(error: unknown): string | undefined {

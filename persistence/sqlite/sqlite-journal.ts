@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkAgainstHead, checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from '../append-request.js';
 import type { JournalHead, PendingAppend } from '../append-request.js';
-import { CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
+import { ConcurrencyError, CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { PagedReader, pagedRead } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
@@ -44,6 +44,7 @@ export class SqliteJournal implements Journal {
   readonly #insert: Database.Statement<[string, number, number, number, string | null, Uint8Array]>;
   readonly #page: Database.Statement<[string, number, number, number], EntryRow>;
   readonly #fence: Database.Statement<[string, number], number>;
+  readonly #maxSeq: Database.Statement<[string], number | null>;
   #closed = false;
 
   /** Wraps a database already opened with {@link openSqliteDatabase}; {@link SqliteJournal.close} leaves it open. */
@@ -74,6 +75,7 @@ export class SqliteJournal implements Journal {
          ON CONFLICT (persistence_id) DO UPDATE SET epoch = max(epoch, excluded.epoch) RETURNING epoch`,
       )
       .pluck();
+    this.#maxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM journal WHERE persistence_id = ?').pluck();
   }
 
   /** Opens (creating and migrating) the database file at `path`; closing the journal closes the file. */
@@ -169,7 +171,7 @@ export class SqliteJournal implements Journal {
         try {
           return this.#commitBatch([append], timestamp)[0]!;
         } catch (error) {
-          return new StorageError(`append to ${append.persistenceId}`, { cause: error });
+          return this.#explain(append, error);
         }
       });
     }
@@ -178,6 +180,16 @@ export class SqliteJournal implements Journal {
       if (outcome instanceof Error) append.reject(outcome);
       else append.resolve(outcome);
     });
+  }
+
+  /** Turns an append's own failure into the error its caller should see. */
+  #explain(append: PendingAppend, error: unknown): Error {
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // The head disagreed with the rows (the primary key is the last line of defence); the rows are the truth.
+      const actual = this.#maxSeq.get(append.persistenceId) ?? append.expectedSeq + 1;
+      return new ConcurrencyError(append.persistenceId, append.expectedSeq, actual);
+    }
+    return new StorageError(`append to ${append.persistenceId}`, { cause: error });
   }
 
   #commitBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {

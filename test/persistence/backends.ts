@@ -25,6 +25,8 @@ export interface Storage {
   open(options?: { clock?: ManualClock; snapshotsKept?: number }): Promise<Persistence>;
   /** Reads a count straight from the database, bypassing the stores, e.g. `snapshots WHERE persistence_id = 'x'`. */
   count(tableAndWhere: string): Promise<number>;
+  /** Runs raw SQL against the storage, bypassing the stores; `table(name)` qualifies a table name. */
+  execute(sql: (table: (name: string) => string) => string): Promise<void>;
   /** Where the data lives, for a child process: `sqlite <path>` or `postgres <url> <schema>`. */
   readonly args: readonly string[];
 }
@@ -47,6 +49,14 @@ export function sqliteBackend(): Backend {
       return {
         args: ['sqlite', path],
         open: (options = {}) => openPersistence({ kind: 'sqlite', path, ...options }),
+        async execute(sql) {
+          const db = new Database(path);
+          try {
+            db.exec(sql((name) => name));
+          } finally {
+            db.close();
+          }
+        },
         async count(tableAndWhere) {
           const db = new Database(path, { readonly: true });
           try {
@@ -97,6 +107,9 @@ export function postgresBackend(): Backend {
       return {
         args: ['postgres', PG_URL, schema],
         open: (options = {}) => openPersistence({ kind: 'postgres', url: PG_URL, schema, poolSize: 4, ...options }),
+        async execute(sql) {
+          await pool.query(sql((name) => `"${schema}".${name}`));
+        },
         async count(tableAndWhere) {
           const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".${tableAndWhere}`);
           return Number(rows[0]!.n);

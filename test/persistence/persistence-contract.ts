@@ -211,11 +211,31 @@ export function persistenceContract(backend: Backend): void {
     t.deepEqual(await events(journal, 'id-7'), ['pre']);
   });
 
+  it('falls back on the (id, seq) key when a head is behind its rows, failing only that append', async (t, storage, open) => {
+    const { journal } = await open();
+    await journal.append('behind', ['a', 'b'], { expectedSeq: 0, epoch: 1 });
+    await journal.append('fine', ['a'], { expectedSeq: 0, epoch: 1 });
+    // Damage the bookkeeping: the head claims one event where two are stored.
+    await storage.execute((table) => `UPDATE ${table('journal_heads')} SET highest_seq = 1 WHERE persistence_id = 'behind'`);
+    const [bad, good] = await Promise.allSettled([
+      journal.append('behind', ['dup'], { expectedSeq: 1, epoch: 1 }),
+      journal.append('fine', ['b'], { expectedSeq: 1, epoch: 1 }),
+    ]);
+    t.true(bad.status === 'rejected' && bad.reason instanceof ConcurrencyError, String(bad.status === 'rejected' ? bad.reason : ''));
+    t.like(bad.status === 'rejected' ? bad.reason : {}, { expected: 1, actual: 2 });
+    t.deepEqual(good.status === 'fulfilled' ? good.value : good.reason, { fromSeq: 2, toSeq: 2 });
+    t.deepEqual(await events(journal, 'behind'), ['a', 'b']);
+  });
+
   it('keeps the order of appends pipelined to one id in the same tick', async (t, _s, open) => {
     const { journal } = await open();
     const results = await Promise.all([0, 1, 2, 3].map((n) => journal.append('pipe', [n], { expectedSeq: n, epoch: 1 })));
     t.deepEqual(results, [0, 1, 2, 3].map((n) => ({ fromSeq: n + 1, toSeq: n + 1 })));
     t.deepEqual(await events(journal, 'pipe'), [0, 1, 2, 3]);
+    // A failing append in the middle of a pipeline fails alone.
+    const mixed = await Promise.allSettled([4, 99, 5].map((n) => journal.append('pipe', [n], { expectedSeq: n, epoch: 1 })));
+    t.deepEqual(mixed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    t.deepEqual(await events(journal, 'pipe'), [0, 1, 2, 3, 4, 5]);
   });
 
   it('rejects invalid arguments and unencodable events without writing anything', async (t, _s, open) => {
