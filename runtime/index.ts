@@ -27,6 +27,8 @@ export { childPath, MAX_PATH_DEPTH, MAX_SEGMENT_LENGTH, nameOf, parentPath, segm
 export { actorRef, formatRef, isActorRef, parseRef } from './ref.js';
 export type { ActorRef, Message, ProtocolOf } from './ref.js';
 export { ActorKinds } from './registry.js';
+export { serviceKey, ServiceNotProvidedError, Services } from './services.js';
+export type { ServiceKey } from './services.js';
 export type { ActorState, ActorStats } from './stats.js';
 export { ActorSystem, DEFAULT_NODE_NAME, DEFAULT_THROUGHPUT, NotAMessageError } from './system.js';
 export type { ActorSystemOptions, ActorTreeNode, RemoteTransport } from './system.js';

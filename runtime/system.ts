@@ -13,6 +13,7 @@ import { createLogger } from './logger.js';
 import { childPath, validateName, validateNodeName } from './path.js';
 import type { ActorRef, Message } from './ref.js';
 import { ActorKinds } from './registry.js';
+import { Services } from './services.js';
 import type { ActorStats } from './stats.js';
 import { oneForOne } from '../supervision/strategy.js';
 import type { SupervisorStrategy } from '../supervision/strategy.js';
@@ -98,6 +99,8 @@ export class ActorSystem {
   readonly log: Logger;
   readonly events = new EventStream();
   readonly deadLetters: DeadLetters;
+  /** Non-serialisable dependencies (journal, stores, venues, keys) the node provides to its actors. */
+  readonly services: Services;
   readonly kinds: ActorKinds;
   readonly random: () => number;
   readonly throughput: number;
@@ -135,6 +138,7 @@ export class ActorSystem {
     this.defaultStrategy = options.defaultStrategy ?? oneForOne();
     this.kinds = options.kinds ?? new ActorKinds();
     this.manualDispatch = options.dispatch === 'manual';
+    this.services = new Services(this.node);
     this.deadLetters = new DeadLetters(this.events, options.deadLetterRingSize ?? DEFAULT_DEAD_LETTER_RING_SIZE);
     this.#nactSystem = nactStart();
     this.#root = new ActorCell(this, undefined, '', Guardian, undefined, { supervisor: this.guardianStrategy, kind: '$guardian' }, this.#nactSystem);

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { Actor } from '../../runtime/actor.js';
+import type { ActorContext } from '../../runtime/actor.js';
+import type { ActorRef } from '../../runtime/ref.js';
+import type { Bar } from '../domain/bar.js';
+import { ClientOrderIdGenerator } from '../domain/client-order-id.js';
+import type { Fill } from '../domain/fill.js';
+import type { OrderRequest, OrderType, Side, TimeInForce } from '../domain/order.js';
+import type { Quote } from '../domain/quote.js';
+import type { OmsOrder } from '../broker/order-book.js';
+import { isTerminal } from '../broker/oms-state.js';
+import type { Denial } from '../risk/denial.js';
+import type { RiskProtocol } from '../risk/protocol.js';
+import type { ParamSpec, ParamsDefinition, ParamsOf } from './params.js';
+import type { StrategyProtocol, StrategyStatus } from './protocol.js';
+
+/** What every strategy actor is spawned with: plain data, so a cluster node can spawn it by kind name. */
+export interface StrategyProps {
+  /** Unique among strategies; appears on every order (`strategyId`) and in client order ids. */
+  readonly strategyId: string;
+  readonly portfolioId: string;
+  readonly symbols: readonly string[];
+  /** Unvalidated params; the class's `params` definition parses them in `started()`. */
+  readonly params?: unknown;
+  /** The risk actor every order goes to. There is no other way to send one. */
+  readonly risk: ActorRef<RiskProtocol>;
+}
+
+/** Options of an order beyond symbol, side and quantity. Default: a market order, good for the day. */
+export interface OrderOptions {
+  readonly type?: OrderType;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly tif?: TimeInForce;
+}
+
+/** The static side of a strategy class: its kind name and its params definition. */
+export interface StrategyClass<S extends ParamSpec = ParamSpec> {
+  new (props: StrategyProps): Strategy<S>;
+  readonly kind: string;
+  readonly params: ParamsDefinition<S>;
+  readonly description: string;
+}
+
+/**
+ * Base class for strategy authors. Override the hooks you need; send orders with `buy`, `sell`,
+ * `close` or `submit`, which all go to the risk actor. The same class runs in a backtest, in the
+ * embedded node and in the cluster.
+ *
+ * The base keeps the strategy's own view: positions from its fills, open orders from order updates,
+ * the last bar per symbol. It does not see the portfolio's cash; size orders from params or prices.
+ *
+ * @example
+ * class BuyTheDip extends Strategy<typeof BuyTheDip.spec> {
+ *   static readonly kind = 'buy-the-dip';
+ *   static readonly description = 'Buys after a fall of `drop` from the last close';
+ *   static readonly spec = { drop: num('fractional fall that triggers a buy', { default: 0.05, min: 0, max: 1 }) };
+ *   static readonly params = defineParams(BuyTheDip.kind, BuyTheDip.spec);
+ *   override onBar(bar: Bar, previous: Bar | undefined): void {
+ *     if (previous && bar.close < previous.close * (1 - this.params.drop) && this.position(bar.symbol) === 0) this.buy(bar.symbol, 10);
+ *   }
+ * }
+ */
+export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<StrategyProtocol, StrategyProps> {
+  #params!: ParamsOf<S>;
+  #ids!: ClientOrderIdGenerator;
+  readonly #positions = new Map<string, number>();
+  readonly #open = new Map<string, OrderRequest>();
+  readonly #lastBar = new Map<string, Bar>();
+  readonly #symbols = new Set<string>();
+  #submitted = 0;
+  #denied = 0;
+  #fills = 0;
+  #bars = 0;
+
+  // ---- hooks for authors ----
+
+  /** After params are parsed, before the first bar. */
+  onStart(): void {}
+  /** Each bar of a subscribed symbol, in time order; `previous` is the symbol's bar before it. */
+  onBar(_bar: Bar, _previous: Bar | undefined): void {}
+  onQuote(_quote: Quote): void {}
+  /** Each fill of one of this strategy's orders, after the position has been updated. */
+  onFill(_fill: Fill): void {}
+  /** An order the risk actor refused, with its stable code (e.g. `NOTIONAL_EXCEEDS_MAX_PER_ORDER`). */
+  onOrderDenied(_order: OrderRequest, _denial: Denial): void {}
+  onOrderUpdate(_order: OmsOrder): void {}
+  onStop(): void {}
+
+  // ---- what authors read ----
+
+  /** Validated params, defaults filled in. */
+  protected get params(): ParamsOf<S> {
+    return this.#params;
+  }
+
+  protected get symbols(): readonly string[] {
+    return this.props.symbols;
+  }
+
+  /** Current time on the strategy's clock (simulated in backtests). */
+  protected get now(): number {
+    return this.context.clock.now();
+  }
+
+  /** Signed quantity held, from this strategy's own fills. */
+  protected position(symbol: string): number {
+    return this.#positions.get(symbol) ?? 0;
+  }
+
+  /** Orders sent and not yet finished (filled, canceled, rejected, denied or expired). */
+  protected openOrders(symbol?: string): OrderRequest[] {
+    const all = [...this.#open.values()];
+    return symbol === undefined ? all : all.filter((o) => o.symbol === symbol);
+  }
+
+  protected hasOpenOrder(symbol: string): boolean {
+    for (const o of this.#open.values()) if (o.symbol === symbol) return true;
+    return false;
+  }
+
+  protected lastBar(symbol: string): Bar | undefined {
+    return this.#lastBar.get(symbol);
+  }
+
+  // ---- orders ----
+
+  protected buy(symbol: string, quantity: number, options?: OrderOptions): string {
+    return this.submit(symbol, 'buy', quantity, options);
+  }
+
+  protected sell(symbol: string, quantity: number, options?: OrderOptions): string {
+    return this.submit(symbol, 'sell', quantity, options);
+  }
+
+  /** Closes the position in `symbol` with a market order; undefined when flat. */
+  protected close(symbol: string): string | undefined {
+    const qty = this.position(symbol);
+    if (qty === 0) return undefined;
+    return this.submit(symbol, qty > 0 ? 'sell' : 'buy', Math.abs(qty));
+  }
+
+  /** Sends an order to the risk actor and returns its client order id. The outcome arrives as a fill, update or denial. */
+  protected submit(symbol: string, side: Side, quantity: number, options: OrderOptions = {}): string {
+    const order: OrderRequest = {
+      clientOrderId: this.#ids.next(),
+      portfolioId: this.props.portfolioId,
+      strategyId: this.props.strategyId,
+      symbol,
+      side,
+      type: options.type ?? 'market',
+      quantity,
+      ...(options.limitPrice === undefined ? {} : { limitPrice: options.limitPrice }),
+      ...(options.stopPrice === undefined ? {} : { stopPrice: options.stopPrice }),
+      tif: options.tif ?? 'day',
+      createdAt: this.now,
+    };
+    this.#open.set(order.clientOrderId, order);
+    this.#submitted++;
+    this.context.tell(this.props.risk, { type: 'risk.submitOrder', order });
+    return order.clientOrderId;
+  }
+
+  // ---- the actor side ----
+
+  override started(ctx: ActorContext<StrategyProtocol>): void {
+    const cls = this.constructor as unknown as StrategyClass<S>;
+    this.#params = cls.params.parse(this.props.params) as ParamsOf<S>;
+    for (const s of this.props.symbols) this.#symbols.add(s);
+    // Ids: a per-strategy prefix (the id grammar allows 32 of [A-Za-z0-9_]) plus the restart count, with the
+    // generator's clock epoch, so a restarted instance never reissues an id even at the same simulated time.
+    const prefix = createHash('sha256').update(`${ctx.system.node}/${this.props.strategyId}`).digest('hex').slice(0, 12);
+    this.#ids = ClientOrderIdGenerator.start(`s${prefix}_${ctx.stats.restarts.toString(36)}`, ctx.clock.now());
+    this.onStart();
+  }
+
+  override stopped(): void {
+    this.onStop();
+  }
+
+  receive(msg: StrategyProtocol, ctx: ActorContext<StrategyProtocol>): void {
+    switch (msg.type) {
+      case 'market.bar':
+        return this.#handleBar(msg.bar);
+      case 'market.bars':
+        for (const bar of msg.bars) this.#handleBar(bar);
+        return;
+      case 'market.quote':
+        return this.onQuote(msg.quote);
+      case 'broker.fill':
+        return this.#handleFill(msg.fill);
+      case 'broker.orderUpdate':
+        return this.#handleOrderUpdate(msg.order);
+      case 'risk.orderDenied':
+        return this.#handleDenied(msg.order, msg.denial);
+      case 'strategy.getStatus':
+        return ctx.reply<StrategyStatus>(this.status());
+    }
+  }
+
+  #handleBar(bar: Bar): void {
+    if (!this.#symbols.has(bar.symbol)) return;
+    const previous = this.#lastBar.get(bar.symbol);
+    this.#lastBar.set(bar.symbol, bar);
+    this.#bars++;
+    this.onBar(bar, previous);
+  }
+
+  #handleFill(fill: Fill): void {
+    this.#fills++;
+    const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
+    this.#positions.set(fill.symbol, this.position(fill.symbol) + signed);
+    this.onFill(fill);
+  }
+
+  #handleOrderUpdate(order: OmsOrder): void {
+    if (isTerminal(order.status)) this.#open.delete(order.clientOrderId);
+    this.onOrderUpdate(order);
+  }
+
+  #handleDenied(order: OrderRequest, denial: Denial): void {
+    this.#open.delete(order.clientOrderId);
+    this.#denied++;
+    this.onOrderDenied(order, denial);
+  }
+
+  /** A summary for the inspector and the UI. */
+  status(): StrategyStatus {
+    const cls = this.constructor as unknown as StrategyClass<S>;
+    return {
+      type: 'strategy.status',
+      strategyId: this.props.strategyId,
+      kind: cls.kind,
+      params: this.#params,
+      positions: Object.fromEntries(this.#positions),
+      openOrders: this.#open.size,
+      ordersSubmitted: this.#submitted,
+      ordersDenied: this.#denied,
+      fills: this.#fills,
+      barsSeen: this.#bars,
+    };
+  }
+
+  override inspect(): Record<string, unknown> {
+    const { type: _type, ...rest } = this.status();
+    return rest;
+  }
+}
