@@ -66,7 +66,7 @@ export interface ActorContext<P extends Message = Message> {
   /** Sends to the current sender; a dead letter when there is none. */
   reply<R extends Message>(message: R): void;
   /** Request/reply with a timeout; rejects with AskTimeoutError. */
-  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R>;
+  ask<R = unknown, Q extends Message = any>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R>;
   /** Delivers `message` to self after `delayMs` of clock time; cancelled automatically on stop and restart. */
   schedule(delayMs: number, message: P, options?: ScheduleOptions): Cancellable;
   /** Stops a child (or, with no argument, this actor) after its children. */

@@ -190,7 +190,7 @@ export class ActorCell implements ActorContext<Message> {
     else this.system.deliver(this.sender, message, this.self);
   }
 
-  ask<R = unknown, Q extends Message = Message>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R> {
+  ask<R = unknown, Q extends Message = any>(ref: ActorRef<Q>, message: NoInfer<Q>, timeoutMs: number): Promise<R> {
     return this.system.ask<R, Q>(ref, message, timeoutMs);
   }
 

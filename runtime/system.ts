@@ -199,8 +199,11 @@ export class ActorSystem {
    * Request/reply: sends `message` with a temporary sender and resolves with the first reply.
    * Rejects with AskTimeoutError after `timeoutMs` of clock time, ActorNotFoundError when the target
    * is unknown or stopped, MailboxFullError when its bounded mailbox refuses the message.
+   *
+   * TypeScript cannot infer some type arguments and take others: with `ask<Reply>(…)` the message is not
+   * checked against the ref's protocol. Leave `R` off (and annotate the result) to have it checked.
    */
-  ask<R = unknown, P extends Message = Message>(ref: ActorRef<P>, message: NoInfer<P>, timeoutMs: number): Promise<R> {
+  ask<R = unknown, P extends Message = any>(ref: ActorRef<P>, message: NoInfer<P>, timeoutMs: number): Promise<R> {
     if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) return Promise.reject(new RangeError(`ask timeout must be in (0, 2^31) ms, got ${timeoutMs}`));
     if (this.#stopped) return Promise.reject(new SystemStoppedError(this.node));
     if (ref.node !== undefined && ref.node !== this.node && this.transport !== undefined) return this.transport.ask<R>(ref, message, timeoutMs);

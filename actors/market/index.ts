@@ -74,3 +74,10 @@ export {
   UNAVAILABLE_REASONS,
   formatCsvProblem,
 } from './errors.js';
+export { DEFAULT_BARS_KEPT, SymbolActor } from './symbol-actor.js';
+export type { SymbolActorProps } from './symbol-actor.js';
+export { MarketDataActor } from './market-data-actor.js';
+export type { MarketDataProps } from './market-data-actor.js';
+export { BAR_STORE, HISTORY_SOURCE } from './services.js';
+export type { HistorySource } from './services.js';
+export type { MarketDataProtocol, MarketDataReply, MarketFeed, MarketInputRejected, ReplaySpeed, SymbolIndicators, SymbolProtocol, SymbolSnapshot } from './protocol.js';
