@@ -3,7 +3,7 @@ import type { Bar, Interval } from '../../actors/domain/bar.js';
 import { prepareBarBatch } from '../bar-store.js';
 import type { BarStore } from '../bar-store.js';
 import { StoreClosedError } from '../errors.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 type BarRow = [time: number, open: number, high: number, low: number, close: number, volume: number];
@@ -49,31 +49,32 @@ export class SqliteBarStore implements BarStore {
   async upsert(bars: readonly Bar[]): Promise<number> {
     this.#checkOpen();
     const batch = prepareBarBatch(bars);
-    this.#db.transaction(() => {
+    const write = this.#db.transaction(() => {
       for (const b of batch) this.#upsert.run(b.symbol, b.interval, b.time, b.open, b.high, b.low, b.close, b.volume);
-    })();
+    });
+    sqliteCall('upserting bars', () => write());
     return batch.length;
   }
 
   async range(symbol: string, interval: Interval, fromTime: number, toTime: number): Promise<Bar[]> {
     this.#checkOpen();
-    return this.#range.all(symbol, interval, fromTime, toTime).map((row) => toBar(symbol, interval, row));
+    return sqliteCall('reading bars', () => this.#range.all(symbol, interval, fromTime, toTime)).map((row) => toBar(symbol, interval, row));
   }
 
   async latest(symbol: string, interval: Interval): Promise<Bar | undefined> {
     this.#checkOpen();
-    const row = this.#latest.get(symbol, interval);
+    const row = sqliteCall('reading the latest bar', () => this.#latest.get(symbol, interval));
     return row === undefined ? undefined : toBar(symbol, interval, row);
   }
 
   async symbols(): Promise<string[]> {
     this.#checkOpen();
-    return this.#symbols.all();
+    return sqliteCall('listing symbols', () => this.#symbols.all());
   }
 
   async count(symbol: string, interval: Interval): Promise<number> {
     this.#checkOpen();
-    return this.#count.get(symbol, interval)!;
+    return sqliteCall('counting bars', () => this.#count.get(symbol, interval)!);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BifrostError } from '../../runtime/errors.js';
 import { InvalidPersistenceArgumentError, StorageError } from '../errors.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
@@ -54,5 +55,18 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Runs a driver call, passing Bifrost's own errors through and wrapping anything better-sqlite3 throws
+ * (SQLITE_BUSY after the timeout, a full disk) in {@link StorageError}.
+ */
+export function sqliteCall<T>(operation: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof BifrostError) throw error;
+    throw new StorageError(operation, { cause: error });
   }
 }

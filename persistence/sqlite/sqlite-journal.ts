@@ -7,7 +7,7 @@ import { GroupCommit } from '../group-commit.js';
 import { PagedReader, pagedRead } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 /** Options for {@link SqliteJournal}. */
@@ -99,7 +99,7 @@ export class SqliteJournal implements Journal {
       return new PagedReader<EntryRow>(
         (from) => {
           this.#checkOpen();
-          return this.#page.all(persistenceId, from, range.toSeq, this.#pageSize);
+          return sqliteCall('reading the journal', () => this.#page.all(persistenceId, from, range.toSeq, this.#pageSize));
         },
         ([seq, epoch, timestamp, writerId, payload]) => this.#entry(persistenceId, seq, epoch, timestamp, writerId, payload),
         (row) => row[0],
@@ -121,7 +121,7 @@ export class SqliteJournal implements Journal {
     checkPersistenceId(persistenceId);
     checkInteger('epoch', epoch, 0);
     this.#checkOpen();
-    const current = this.#fence.get(persistenceId, epoch)!;
+    const current = sqliteCall('fencing', () => this.#fence.get(persistenceId, epoch)!);
     if (current > epoch) throw new FencedError(persistenceId, epoch, current);
   }
 
@@ -135,7 +135,7 @@ export class SqliteJournal implements Journal {
   #head(persistenceId: string): JournalHead {
     checkPersistenceId(persistenceId);
     this.#checkOpen();
-    return this.#readHead(persistenceId);
+    return sqliteCall('reading the journal head', () => this.#readHead(persistenceId));
   }
 
   #readHead(persistenceId: string): JournalHead {

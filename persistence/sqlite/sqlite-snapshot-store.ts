@@ -4,7 +4,7 @@ import { checkInteger, checkPersistenceId } from '../append-request.js';
 import { CorruptRecordError, FencedError, SnapshotAheadOfJournalError, StoreClosedError } from '../errors.js';
 import { DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
 import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 /** Options for {@link SqliteSnapshotStore}. */
@@ -68,21 +68,20 @@ export class SqliteSnapshotStore implements SnapshotStore {
     this.#checkOpen();
     const payload = this.#codec.encodeValue(state);
     const timestamp = this.#clock.now();
-    this.#db
-      .transaction(() => {
-        const [highestSeq, currentEpoch] = this.#selectHead.get(persistenceId) ?? [0, 0];
-        if (epoch < currentEpoch) throw new FencedError(persistenceId, epoch, currentEpoch);
-        if (seq > highestSeq) throw new SnapshotAheadOfJournalError(persistenceId, seq, highestSeq);
-        this.#upsert.run(persistenceId, seq, epoch, timestamp, payload);
-        this.#prune.run(persistenceId, persistenceId, this.#keep - 1);
-      })
-      .immediate();
+    const save = this.#db.transaction(() => {
+      const [highestSeq, currentEpoch] = this.#selectHead.get(persistenceId) ?? [0, 0];
+      if (epoch < currentEpoch) throw new FencedError(persistenceId, epoch, currentEpoch);
+      if (seq > highestSeq) throw new SnapshotAheadOfJournalError(persistenceId, seq, highestSeq);
+      this.#upsert.run(persistenceId, seq, epoch, timestamp, payload);
+      this.#prune.run(persistenceId, persistenceId, this.#keep - 1);
+    });
+    sqliteCall(`saving a snapshot of ${persistenceId}`, () => save.immediate());
   }
 
   async latest(persistenceId: string): Promise<Snapshot | undefined> {
     checkPersistenceId(persistenceId);
     this.#checkOpen();
-    const row = this.#latest.get(persistenceId);
+    const row = sqliteCall(`reading the latest snapshot of ${persistenceId}`, () => this.#latest.get(persistenceId));
     if (row === undefined) return undefined;
     const [seq, epoch, timestamp, payload] = row;
     let state: unknown;
