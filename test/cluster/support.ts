@@ -2,6 +2,8 @@
 import { pino } from 'pino';
 import { Actor, ActorSystem } from '../../runtime/index.js';
 import type { ActorContext, ActorRef, DeadLetter, Message } from '../../runtime/index.js';
+import { ClusterNode } from '../../runtime/cluster/index.js';
+import type { ClusterNodeOptions } from '../../runtime/cluster/index.js';
 
 /** A system on the wall clock (remote asks and heartbeats need real time) with a silent logger. */
 export function clusterSystem(node: string): ActorSystem {
@@ -74,4 +76,42 @@ export function nextEvent<E extends Message>(system: ActorSystem, type: string, 
       resolve(e);
     });
   });
+}
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly roles?: readonly string[];
+  readonly leaderEligible?: boolean;
+}
+
+/**
+ * Starts one ClusterNode per spec, node i connected to server i (mod the server count), in a cluster
+ * of its own name; every node and system is stopped by teardown (killed ones too).
+ */
+export async function startNodes(
+  t: { teardown(fn: () => Promise<void> | void): void },
+  urls: readonly string[],
+  clusterName: string,
+  specs: readonly NodeSpec[],
+  extra: Partial<Omit<ClusterNodeOptions, 'system' | 'clusterName' | 'servers'>> = {},
+): Promise<ClusterNode[]> {
+  const out: ClusterNode[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const system = clusterSystem(spec.name);
+    const node = await ClusterNode.start({
+      system,
+      clusterName,
+      servers: urls[i % urls.length]!,
+      roles: spec.roles ?? [],
+      leaderEligible: spec.leaderEligible ?? true,
+      transport: { acceptUnregisteredTypes: true },
+      ...extra,
+    });
+    t.teardown(async () => {
+      await node.stop().catch(() => undefined);
+      await system.shutdown();
+    });
+    out.push(node);
+  }
+  return out;
 }
