@@ -1,7 +1,7 @@
 // Shared pieces of the cluster tests: real-clock systems, a few small actors, polling with a deadline.
 import { pino } from 'pino';
 import { Actor, ActorSystem } from '../../runtime/index.js';
-import type { ActorContext, ActorRef, DeadLetter, Message } from '../../runtime/index.js';
+import type { ActorClass, ActorContext, ActorRef, DeadLetter, Message } from '../../runtime/index.js';
 import { ClusterNode } from '../../runtime/cluster/index.js';
 import type { ClusterNodeOptions } from '../../runtime/cluster/index.js';
 
@@ -82,6 +82,8 @@ export interface NodeSpec {
   readonly name: string;
   readonly roles?: readonly string[];
   readonly leaderEligible?: boolean;
+  /** Actor kinds registered before the node joins (placement may spawn them at once). */
+  readonly kinds?: Readonly<Record<string, ActorClass>>;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function startNodes(
   const out: ClusterNode[] = [];
   for (const [i, spec] of specs.entries()) {
     const system = clusterSystem(spec.name);
+    for (const [kind, actorClass] of Object.entries(spec.kinds ?? {})) system.kinds.register(kind, actorClass);
     const node = await ClusterNode.start({
       system,
       clusterName,
