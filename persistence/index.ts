@@ -36,3 +36,5 @@ export type { SqliteJournalOptions } from './sqlite/sqlite-journal.js';
 export { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite/sqlite-migrations.js';
 export { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store.js';
 export type { SqliteSnapshotStoreOptions } from './sqlite/sqlite-snapshot-store.js';
+export { attachPersistence, DEFAULT_SNAPSHOT_EVERY_EVENTS, PersistenceNotAttachedError, persistenceOf, PersistentActor, RecoveryError } from './persistent-actor.js';
+export type { PersistenceContext, PersistenceStatus } from './persistent-actor.js';

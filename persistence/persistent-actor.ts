@@ -125,6 +125,17 @@ export abstract class PersistentActor<P extends Message, E, S, Props = void> ext
     let state = this.initialState();
     let seq = 0;
     try {
+      // Raise the stream's epoch to ours before reading: an older owner (a zombie after failover) is shut
+      // out now, not at our first write. A FencedError here means a newer owner exists: we are the zombie.
+      await context.journal.fence(id, this.#epoch);
+    } catch (error) {
+      if (error instanceof FencedError) {
+        ctx.system.events.publish({ type: 'persistence.fenced', at: ctx.clock.now(), path: ctx.path, persistenceId: id, epoch: this.#epoch, error: errorInfo(error) });
+        void ctx.stop();
+      }
+      throw error;
+    }
+    try {
       const snapshot = await context.snapshots.latest(id);
       if (snapshot !== undefined) {
         state = snapshot.state as S;

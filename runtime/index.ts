@@ -32,3 +32,19 @@ export type { ServiceKey } from './services.js';
 export type { ActorState, ActorStats } from './stats.js';
 export { ActorSystem, DEFAULT_NODE_NAME, DEFAULT_THROUGHPUT, NotAMessageError } from './system.js';
 export type { ActorSystemOptions, ActorTreeNode, RemoteTransport } from './system.js';
+export {
+  Codec,
+  CodecError,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DuplicateMessageTypeError,
+  InvalidMessageError,
+  MalformedMessageError,
+  MessageRegistry,
+  PayloadTooLargeError,
+  UnencodableValueError,
+  UnknownMessageTypeError,
+  UnsupportedVersionError,
+  WIRE_MAGIC,
+  WIRE_VERSION,
+} from './codec/index.js';
+export type { CodecOptions, Envelope, EnvelopeAddress, MessageSpec } from './codec/index.js';

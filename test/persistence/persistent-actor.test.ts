@@ -148,3 +148,33 @@ function withBackend(make: () => Backend): void {
 
 withBackend(sqliteBackend);
 withBackend(postgresBackend);
+
+test('a new owner fences the stream before recovering, so the older owner cannot write even once more', async (t) => {
+  const backend = sqliteBackend();
+  t.teardown(() => backend.cleanup());
+  const storage = await backend.createStorage();
+  const store = await storage.open();
+  const { system } = testSystem();
+  attachPersistence(system, { journal: store.journal, snapshots: store.snapshots });
+  t.teardown(async () => {
+    await system.shutdown();
+    await store.close();
+  });
+  const old = system.spawn(Account, 'old', { id: 'z', epoch: 1 });
+  system.tell(old, { type: 'account.deposit', amount: 1 });
+  await balance(system, old);
+  const fresh = system.spawn(Account, 'new', { id: 'z', epoch: 2 });
+  t.is((await balance(system, fresh)).balance, 1);
+  t.is(await store.journal.currentEpoch('account-z'), 2);
+  system.tell(old, { type: 'account.deposit', amount: 100 });
+  await system.settled();
+  t.is(system.lookup('/old'), undefined, 'the old owner stopped on its first write after the new one started');
+  t.is((await balance(system, fresh)).balance, 1);
+
+  // An owner with an older epoch than the stream's never starts.
+  const fenced = collect(system, 'persistence.fenced');
+  system.spawn(Account, 'zombie', { id: 'z', epoch: 1 });
+  await system.settled();
+  t.is(system.lookup('/zombie'), undefined);
+  t.like(fenced[0], { path: '/zombie', persistenceId: 'account-z', epoch: 1, error: { name: 'FencedError' } });
+});
