@@ -38,3 +38,5 @@ export { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store.js';
 export type { SqliteSnapshotStoreOptions } from './sqlite/sqlite-snapshot-store.js';
 export { attachPersistence, DEFAULT_SNAPSHOT_EVERY_EVENTS, PersistenceNotAttachedError, persistenceOf, PersistentActor, RecoveryError } from './persistent-actor.js';
 export type { PersistenceContext, PersistenceStatus } from './persistent-actor.js';
+export { MemoryJournal } from './memory/memory-journal.js';
+export { MemorySnapshotStore } from './memory/memory-snapshot-store.js';

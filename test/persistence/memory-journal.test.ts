@@ -1,0 +1,38 @@
+import test from 'ava';
+import { ConcurrencyError, FencedError, MemoryJournal, MemorySnapshotStore, SnapshotAheadOfJournalError } from '../../persistence/index.js';
+
+test('the memory journal keeps the expected-seq and epoch rules of the durable journals', async (t) => {
+  const journal = new MemoryJournal();
+  t.deepEqual(await journal.append('p', [{ a: 1 }, { a: 2 }], { expectedSeq: 0, epoch: 1 }), { fromSeq: 1, toSeq: 2 });
+  await t.throwsAsync(journal.append('p', [{ a: 3 }], { expectedSeq: 1, epoch: 1 }), { instanceOf: ConcurrencyError });
+  await journal.append('p', [{ a: 3 }], { expectedSeq: 2, epoch: 2 });
+  await t.throwsAsync(journal.append('p', [{ a: 4 }], { expectedSeq: 3, epoch: 1 }), { instanceOf: FencedError });
+  await journal.fence('p', 5);
+  await t.throwsAsync(journal.fence('p', 4), { instanceOf: FencedError });
+  const read = [];
+  for await (const e of journal.read('p', 2)) read.push([e.seq, e.epoch, e.event]);
+  t.deepEqual(read, [[2, 1, { a: 2 }], [3, 2, { a: 3 }]]);
+  t.is(await journal.highestSeq('p'), 3);
+  t.is(await journal.currentEpoch('p'), 5);
+});
+
+test('events are stored as codec bytes, so a caller mutating its object afterwards changes nothing stored', async (t) => {
+  const journal = new MemoryJournal();
+  const event = { qty: 1, nested: { x: -0 } };
+  await journal.append('p', [event], { expectedSeq: 0, epoch: 1 });
+  event.qty = 99;
+  for await (const e of journal.read('p')) {
+    t.deepEqual(e.event, { qty: 1, nested: { x: -0 } });
+    t.true(Object.is((e.event as typeof event).nested.x, -0));
+  }
+});
+
+test('memory snapshots refuse an older epoch or a seq beyond the journal, and keep the newest ones', async (t) => {
+  const journal = new MemoryJournal();
+  const snapshots = new MemorySnapshotStore(journal, { kept: 2 });
+  await journal.append('p', [1, 2, 3], { expectedSeq: 0, epoch: 2 });
+  await t.throwsAsync(snapshots.save('p', 4, 's4', 2), { instanceOf: SnapshotAheadOfJournalError });
+  await t.throwsAsync(snapshots.save('p', 1, 's1', 1), { instanceOf: FencedError });
+  for (const seq of [1, 2, 3]) await snapshots.save('p', seq, `s${seq}`, 2);
+  t.like(await snapshots.latest('p'), { seq: 3, state: 's3', epoch: 2 });
+});
