@@ -41,6 +41,8 @@ export interface PlacementRecord {
   readonly session: number;
   readonly modification: boolean;
   readonly request: PlaceOrderRequest;
+  /** Set by `lose()`: the message arrived but TWS never acted on it. */
+  readonly lost?: boolean;
 }
 
 /** A connected API client. */
@@ -161,6 +163,16 @@ export class FakeTws {
     const found = this.ordersWithRef(orderRef);
     if (found.length !== 1) throw new Error(`expected one order with orderRef ${orderRef}, found ${found.length}`);
     return found[0]!;
+  }
+
+  /**
+   * Makes an order vanish as if its PLACE_ORDER had been lost in transit: it leaves the order memory and its
+   * placement is marked `lost` (it did arrive on the wire, but TWS never acted on it).
+   */
+  lose(order: FakeOrder): void {
+    this.#orders.splice(this.#orders.indexOf(order), 1);
+    const index = this.placements.findIndex((p) => !p.modification && p.clientId === order.clientId && p.request.orderId === order.orderId);
+    if (index >= 0) this.placements[index] = { ...this.placements[index]!, lost: true };
   }
 
   /** Working: sends openOrder and orderStatus `Submitted`. */
