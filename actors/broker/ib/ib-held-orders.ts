@@ -1,5 +1,8 @@
+import { VenueUnavailableError } from '../errors.js';
 import type { SubmitAck, VenueOrder } from '../venue.js';
 import type { TimerHandle, VenueClock } from '../venue-clock.js';
+import type { IbConfig } from './ib-config.js';
+import type { IbVenueEvent } from './ib-events.js';
 
 interface Held {
   readonly order: VenueOrder;
@@ -10,19 +13,23 @@ interface Held {
 }
 
 /**
- * Orders submitted while the venue was down under the `hold` policy: each waits, in arrival order, for the
- * reconnect (bounded in number and in time); its submit promise settles when it is finally placed or refused.
+ * The disconnected-order policy. `refuse`: a submit while the venue is down rejects with
+ * `VenueUnavailableError` (certainly not sent, safe to retry). `hold`: the order waits, in arrival order,
+ * for the reconnect, bounded in number (`maxHeldOrders`) and time (`holdTimeoutMs`); its submit promise
+ * settles when it is finally placed, or rejects with `VenueUnavailableError` when it is refused. Never dropped.
  */
 export class IbHeldOrders {
   readonly #held = new Map<string, Held>();
+  readonly #venue: string;
+  readonly #config: Pick<IbConfig, 'whileDisconnected' | 'maxHeldOrders' | 'holdTimeoutMs'>;
   readonly #clock: VenueClock;
+  readonly #event: (event: IbVenueEvent) => void;
 
-  constructor(clock: VenueClock) {
+  constructor(venue: string, config: Pick<IbConfig, 'whileDisconnected' | 'maxHeldOrders' | 'holdTimeoutMs'>, clock: VenueClock, event: (event: IbVenueEvent) => void) {
+    this.#venue = venue;
+    this.#config = config;
     this.#clock = clock;
-  }
-
-  get size(): number {
-    return this.#held.size;
+    this.#event = event;
   }
 
   /** The pending submit of a held order, so a repeated submit shares it. */
@@ -30,20 +37,25 @@ export class IbHeldOrders {
     return this.#held.get(clientOrderId)?.promise;
   }
 
-  /** Holds an order; `onTimeout` runs (and the order leaves) if it is still held after `timeoutMs`. */
-  hold(order: VenueOrder, timeoutMs: number, onTimeout: (reject: (error: Error) => void) => void): Promise<SubmitAck> {
+  /** Holds the order or refuses it, by policy and capacity. */
+  admit(order: VenueOrder): Promise<SubmitAck> {
+    const { clientOrderId } = order;
+    if (this.#config.whileDisconnected === 'refuse') return Promise.reject(new VenueUnavailableError(this.#venue, 'submit'));
+    if (this.#held.size >= this.#config.maxHeldOrders) {
+      this.#event({ kind: 'held_order_refused', clientOrderId, reason: 'capacity', time: this.#clock.now() });
+      return Promise.reject(new VenueUnavailableError(this.#venue, 'submit'));
+    }
     let resolve!: (ack: SubmitAck) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<SubmitAck>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const timer = this.#clock.setTimer(timeoutMs, () => {
-      if (this.#held.get(order.clientOrderId)?.promise !== promise) return;
-      this.#held.delete(order.clientOrderId);
-      onTimeout(reject);
+    const timer = this.#clock.setTimer(this.#config.holdTimeoutMs, () => {
+      if (this.#held.get(clientOrderId)?.promise === promise) this.#refuse(this.take(clientOrderId)!, 'timeout');
     });
-    this.#held.set(order.clientOrderId, { order, promise, resolve, reject, timer });
+    this.#held.set(clientOrderId, { order, promise, resolve, reject, timer });
+    this.#event({ kind: 'order_held', clientOrderId, time: this.#clock.now() });
     return promise;
   }
 
@@ -56,8 +68,25 @@ export class IbHeldOrders {
     return held;
   }
 
-  /** Removes every held order, oldest first. */
-  takeAll(): Pick<Held, 'order' | 'resolve' | 'reject'>[] {
+  /** Submits every held order again, oldest first, settling each held promise with the outcome. */
+  release(submit: (order: VenueOrder) => Promise<SubmitAck>): void {
+    for (const held of this.#takeAll()) {
+      this.#event({ kind: 'held_order_released', clientOrderId: held.order.clientOrderId, time: this.#clock.now() });
+      submit(held.order).then(held.resolve, held.reject);
+    }
+  }
+
+  /** Refuses every held order (the venue closed or gave up reconnecting). */
+  refuseAll(): void {
+    for (const held of this.#takeAll()) this.#refuse(held, 'closed');
+  }
+
+  #refuse(held: Pick<Held, 'order' | 'reject'>, reason: 'timeout' | 'closed'): void {
+    this.#event({ kind: 'held_order_refused', clientOrderId: held.order.clientOrderId, reason, time: this.#clock.now() });
+    held.reject(new VenueUnavailableError(this.#venue, 'submit'));
+  }
+
+  #takeAll(): Pick<Held, 'order' | 'resolve' | 'reject'>[] {
     return [...this.#held.keys()].map((id) => this.take(id)!);
   }
 }

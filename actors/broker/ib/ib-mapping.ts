@@ -58,6 +58,25 @@ export function toIbOrder(order: VenueOrder, config: Pick<IbConfig, 'account' | 
   };
 }
 
+/** Changes `IbVenue.modify` can make to a working order; unset fields stay as they are. */
+export interface IbOrderChanges {
+  readonly quantity?: number;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly tif?: TimeInForce;
+}
+
+/** The IB order after `changes` (IB modifies an order by placing it again under the same order id). */
+export function modifiedIbOrder(order: Order, changes: IbOrderChanges): Order {
+  return {
+    ...order,
+    ...(changes.quantity === undefined ? {} : { totalQuantity: changes.quantity }),
+    ...(changes.limitPrice === undefined ? {} : { lmtPrice: changes.limitPrice }),
+    ...(changes.stopPrice === undefined ? {} : { auxPrice: changes.stopPrice }),
+    ...(changes.tif === undefined ? {} : { tif: IB_TIMES_IN_FORCE[changes.tif] }),
+  };
+}
+
 /** The side of an IB order action (`BUY`, `SELL`, `SSHORT`). */
 export function sideOfAction(action: string | undefined): Side {
   return action === 'BUY' ? 'buy' : 'sell';

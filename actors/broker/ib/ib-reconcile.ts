@@ -1,7 +1,8 @@
+import type { VenueOpenOrder } from '../venue.js';
+import { parseIbTime, sideOfAction } from './ib-mapping.js';
 import type { IbOrderRegistry } from './ib-order-registry.js';
-import type { IbExecutionSnapshot, IbSession } from './ib-session.js';
+import type { IbExecutionSnapshot, IbOpenOrderSnapshot, IbSession } from './ib-session.js';
 import type { IbTranslator } from './ib-translator.js';
-import { parseIbTime } from './ib-mapping.js';
 
 /** What a reconciliation found and did. */
 export interface ReconcileOutcome {
@@ -13,6 +14,17 @@ export interface ReconcileOutcome {
 }
 
 const DONE_STATUSES = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
+
+/** The working orders of a reqOpenOrders answer that carry a reference, as the venue contract lists them. */
+export function venueOpenOrders(snapshot: readonly IbOpenOrderSnapshot[], registry: IbOrderRegistry): VenueOpenOrder[] {
+  return snapshot
+    .filter((o) => o.order.orderRef !== undefined && o.order.orderRef !== '' && !DONE_STATUSES.has(o.status))
+    .map((o) => Object.freeze({
+      clientOrderId: o.order.orderRef!, venueOrderId: String(o.order.permId ?? ''), symbol: o.contract.symbol ?? '',
+      side: sideOfAction(o.order.action), quantity: o.order.totalQuantity ?? 0,
+      filledQuantity: o.filled ?? registry.get(o.order.orderRef!)?.filledQuantity ?? 0,
+    }));
+}
 
 /** Executions oldest first (ties by execId), so missed fills are emitted in the order they happened. */
 export function byExecutionTime(timeZone: string): (a: IbExecutionSnapshot, b: IbExecutionSnapshot) => number {

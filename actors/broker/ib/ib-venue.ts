@@ -10,11 +10,13 @@ import { IbOrderNotModifiableError, classifyIbCode } from './ib-errors.js';
 import type { IbVenueEvent } from './ib-events.js';
 import { executionsPage } from './ib-executions.js';
 import { IbHeldOrders } from './ib-held-orders.js';
-import { IB_TIMES_IN_FORCE, ibOrderProblem, sideOfAction, toIbContract, toIbOrder } from './ib-mapping.js';
+import { ibOrderProblem, modifiedIbOrder, toIbContract, toIbOrder } from './ib-mapping.js';
+import type { IbOrderChanges } from './ib-mapping.js';
+import { Listeners } from './ib-listeners.js';
 import { IbOrderRegistry } from './ib-order-registry.js';
 import type { TrackedOrder } from './ib-order-registry.js';
 import { IbOutbox } from './ib-outbox.js';
-import { reconcile } from './ib-reconcile.js';
+import { reconcile, venueOpenOrders } from './ib-reconcile.js';
 import { IbSession } from './ib-session.js';
 import type { IbSessionHandlers } from './ib-session.js';
 import { IbTranslator } from './ib-translator.js';
@@ -38,14 +40,6 @@ export interface IbVenueOptions {
   readonly random?: () => number;
   /** Called when a listener throws. Default: rethrow on a microtask. */
   readonly onListenerError?: (error: unknown) => void;
-}
-
-/** Changes `modify` can make to a working order; unset fields stay as they are. */
-export interface IbOrderChanges {
-  readonly quantity?: number;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-  readonly tif?: VenueOrder['tif'];
 }
 
 /**
@@ -72,15 +66,14 @@ export class IbVenue implements Venue {
   readonly #log: Logger | undefined;
   readonly #resolvePortfolio: ((clientOrderId: string) => string | undefined) | undefined;
   readonly #random: () => number;
-  readonly #onListenerError: (error: unknown) => void;
   readonly #registry = new IbOrderRegistry();
   readonly #outbox: IbOutbox;
   readonly #translator: IbTranslator;
   readonly #held: IbHeldOrders;
   readonly #secrets = new Set<string>();
-  readonly #reportListeners = new Set<(report: VenueReport) => void>();
-  readonly #statusListeners = new Set<(status: VenueStatus) => void>();
-  readonly #eventListeners = new Set<(event: IbVenueEvent) => void>();
+  readonly #reports: Listeners<VenueReport>;
+  readonly #statuses: Listeners<VenueStatus>;
+  readonly #events: Listeners<IbVenueEvent>;
   readonly #commissionWaiters = new Set<() => void>();
   #connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   #status: VenueStatus = 'disconnected';
@@ -90,6 +83,9 @@ export class IbVenue implements Venue {
   #started = false;
   #everConnected = false;
   #closed = false;
+  /** TWS said it lost IB (1100 / 2110) and has not said it is back. */
+  #linkDown = false;
+  #reconciling: Promise<void> = Promise.resolve();
 
   constructor(options: IbVenueOptions) {
     this.name = options.name ?? DEFAULT_IB_VENUE_NAME;
@@ -98,10 +94,13 @@ export class IbVenue implements Venue {
     this.#log = options.logger;
     this.#resolvePortfolio = options.resolvePortfolio;
     this.#random = options.random ?? Math.random;
-    this.#onListenerError = options.onListenerError ?? ((error) => queueMicrotask(() => { throw error; }));
+    const onListenerError = options.onListenerError ?? ((error: unknown) => queueMicrotask(() => { throw error; }));
+    this.#reports = new Listeners(onListenerError);
+    this.#statuses = new Listeners(onListenerError);
+    this.#events = new Listeners(onListenerError);
     if (options.config.account !== undefined) this.#secrets.add(options.config.account);
-    this.#held = new IbHeldOrders(this.#clock);
-    this.#outbox = new IbOutbox(this.#clock, options.config.commissionWaitMs, (r) => this.#emitReport(r), (fill) => {
+    this.#held = new IbHeldOrders(this.name, options.config, this.#clock, (e) => this.#emit(e));
+    this.#outbox = new IbOutbox(this.#clock, options.config.commissionWaitMs, (r) => this.#reports.emit(Object.freeze(r)), (fill) => {
       this.#emit({ kind: 'commission_missing', clientOrderId: fill.clientOrderId, fillId: fill.fillId, time: this.#clock.now() });
     });
     this.#translator = new IbTranslator({
@@ -135,10 +134,7 @@ export class IbVenue implements Venue {
     const session = this.#session;
     this.#session = undefined;
     session?.close();
-    for (const held of this.#held.takeAll()) {
-      this.#emit({ kind: 'held_order_refused', clientOrderId: held.order.clientOrderId, reason: 'closed', time: this.#clock.now() });
-      held.reject(new VenueUnavailableError(this.name, 'submit'));
-    }
+    this.#held.refuseAll();
     this.#failConnectWaiters(new VenueUnavailableError(this.name, 'connect'));
     this.#setStatus('disconnected');
     return Promise.resolve();
@@ -153,7 +149,7 @@ export class IbVenue implements Venue {
     }
     const held = this.#held.pending(order.clientOrderId);
     if (held !== undefined) return held;
-    if (this.#status !== 'connected' || this.#session === undefined) return this.#holdOrRefuse(order);
+    if (this.#status !== 'connected' || this.#session === undefined) return this.#held.admit(order);
     return this.#place(order, this.#session);
   }
 
@@ -184,13 +180,7 @@ export class IbVenue implements Venue {
     const tracked = this.#registry.get(clientOrderId);
     if (tracked?.contract === undefined || tracked.ibOrder === undefined || tracked.orderId === undefined) throw new IbOrderNotModifiableError(clientOrderId, 'UNKNOWN_ORDER');
     if (tracked.state === 'done') throw new IbOrderNotModifiableError(clientOrderId, 'ORDER_DONE');
-    const ibOrder = {
-      ...tracked.ibOrder,
-      ...(changes.quantity === undefined ? {} : { totalQuantity: changes.quantity }),
-      ...(changes.limitPrice === undefined ? {} : { lmtPrice: changes.limitPrice }),
-      ...(changes.stopPrice === undefined ? {} : { auxPrice: changes.stopPrice }),
-      ...(changes.tif === undefined ? {} : { tif: IB_TIMES_IN_FORCE[changes.tif] }),
-    };
+    const ibOrder = modifiedIbOrder(tracked.ibOrder, changes);
     const quantity = ibOrder.totalQuantity ?? 0;
     if (!Number.isSafeInteger(quantity) || quantity <= tracked.filledQuantity) {
       throw new IbOrderNotModifiableError(clientOrderId, 'INVALID_CHANGE', `quantity ${quantity} must be an integer above the filled ${tracked.filledQuantity}`);
@@ -207,17 +197,10 @@ export class IbVenue implements Venue {
   }
 
   async openOrders(): Promise<readonly VenueOpenOrder[]> {
-    const snapshot = await this.#connectedSession('openOrders').requestOpenOrders();
-    return snapshot
-      .filter((o) => o.order.orderRef !== undefined && o.order.orderRef !== '' && !['Filled', 'Cancelled', 'ApiCancelled', 'Inactive'].includes(o.status))
-      .map((o) => Object.freeze({
-        clientOrderId: o.order.orderRef!, venueOrderId: String(o.order.permId ?? ''), symbol: o.contract.symbol ?? '',
-        side: sideOfAction(o.order.action), quantity: o.order.totalQuantity ?? 0,
-        filledQuantity: o.filled ?? this.#registry.get(o.order.orderRef!)?.filledQuantity ?? 0,
-      }));
+    return venueOpenOrders(await this.#connectedSession('openOrders').requestOpenOrders(), this.#registry);
   }
 
-  executionsSince(cursor: ExecutionCursor): Promise<ExecutionPage> {
+  async executionsSince(cursor: ExecutionCursor): Promise<ExecutionPage> {
     return executionsPage(cursor, {
       session: this.#connectedSession('executionsSince'), registry: this.#registry, translator: this.#translator,
       timeZone: this.#config.timeZone, commissionWaitMs: this.#config.commissionWaitMs, clock: this.#clock,
@@ -229,19 +212,16 @@ export class IbVenue implements Venue {
   }
 
   onReport(listener: (report: VenueReport) => void): Unsubscribe {
-    this.#reportListeners.add(listener);
-    return () => this.#reportListeners.delete(listener);
+    return this.#reports.add(listener);
   }
 
   onStatus(listener: (status: VenueStatus) => void): Unsubscribe {
-    this.#statusListeners.add(listener);
-    return () => this.#statusListeners.delete(listener);
+    return this.#statuses.add(listener);
   }
 
   /** IB codes, connectivity notices, reconnects, reconciliations and held orders (see `IbVenueEvent`). */
   onEvent(listener: (event: IbVenueEvent) => void): Unsubscribe {
-    this.#eventListeners.add(listener);
-    return () => this.#eventListeners.delete(listener);
+    return this.#events.add(listener);
   }
 
   async #place(order: VenueOrder, session: IbSession): Promise<SubmitAck> {
@@ -260,32 +240,11 @@ export class IbVenue implements Venue {
     } catch (error) {
       if (!(error instanceof VenueUnavailableError)) throw error; // a timeout leaves the order tracked: its outcome is unknown
       this.#registry.forget(tracked);
-      if (this.#config.whileDisconnected === 'hold' && !this.#closed) return this.#holdOrRefuse(order);
+      if (!this.#closed) return this.#held.admit(order); // raced with a disconnect: the policy decides
       throw error;
     }
     if (tracked.state === 'sending') tracked.state = 'sent';
     return { outcome: 'sent' };
-  }
-
-  #holdOrRefuse(order: VenueOrder): Promise<SubmitAck> {
-    const time = this.#clock.now();
-    if (this.#config.whileDisconnected === 'refuse') return Promise.reject(new VenueUnavailableError(this.name, 'submit'));
-    if (this.#held.size >= this.#config.maxHeldOrders) {
-      this.#emit({ kind: 'held_order_refused', clientOrderId: order.clientOrderId, reason: 'capacity', time });
-      return Promise.reject(new VenueUnavailableError(this.name, 'submit'));
-    }
-    this.#emit({ kind: 'order_held', clientOrderId: order.clientOrderId, time });
-    return this.#held.hold(order, this.#config.holdTimeoutMs, (reject) => {
-      this.#emit({ kind: 'held_order_refused', clientOrderId: order.clientOrderId, reason: 'timeout', time: this.#clock.now() });
-      reject(new VenueUnavailableError(this.name, 'submit'));
-    });
-  }
-
-  #releaseHeld(): void {
-    for (const held of this.#held.takeAll()) {
-      this.#emit({ kind: 'held_order_released', clientOrderId: held.order.clientOrderId, time: this.#clock.now() });
-      this.submit(held.order).then(held.resolve, held.reject);
-    }
   }
 
   async #tryConnect(): Promise<void> {
@@ -294,6 +253,7 @@ export class IbVenue implements Venue {
     this.#setStatus('connecting');
     const session = new IbSession(this.name, this.#config, this.#clock, this.#handlers(() => session));
     this.#session = session;
+    this.#linkDown = false;
     try {
       await session.open();
       session.reserveAbove(this.#registry.highestOrderId());
@@ -302,9 +262,7 @@ export class IbVenue implements Venue {
       this.#attempt = 0;
       this.#everConnected = true;
       this.#log?.info({ host: this.#config.host, port: this.#config.port, clientId: this.#config.clientId }, 'IB venue connected');
-      this.#setStatus('connected');
-      for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
-      this.#releaseHeld();
+      this.#ready();
     } catch (error) {
       if (this.#session !== session) return;
       this.#session = undefined;
@@ -313,10 +271,24 @@ export class IbVenue implements Venue {
     }
   }
 
-  async #reconcile(session: IbSession): Promise<void> {
-    const first = !this.#everConnected;
-    const outcome = await reconcile(session, this.#registry, this.#translator, first, this.#config.timeZone);
-    this.#emit({ kind: 'reconciled', first, ...outcome, time: this.#clock.now() });
+  /** Reconciliations run one at a time (a connectivity notice may arrive while one runs). */
+  #reconcile(session: IbSession): Promise<void> {
+    const run = async (): Promise<void> => {
+      const first = !this.#everConnected;
+      const outcome = await reconcile(session, this.#registry, this.#translator, first, this.#config.timeZone);
+      this.#emit({ kind: 'reconciled', first, ...outcome, time: this.#clock.now() });
+    };
+    const result = this.#reconciling.then(run, run);
+    this.#reconciling = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Connected and reconciled: report it (unless TWS has lost IB) and place the held orders. */
+  #ready(): void {
+    if (this.#linkDown) return;
+    this.#setStatus('connected');
+    for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
+    this.#held.release((order) => this.submit(order));
   }
 
   #scheduleRetry(cause: unknown): void {
@@ -328,7 +300,7 @@ export class IbVenue implements Venue {
       this.#started = false;
       this.#attempt = 0;
       this.#failConnectWaiters(new VenueUnavailableError(this.name, 'connect', { cause }));
-      for (const held of this.#held.takeAll()) held.reject(new VenueUnavailableError(this.name, 'submit'));
+      this.#held.refuseAll();
       return;
     }
     const base = Math.min(maxDelayMs, initialDelayMs * multiplier ** this.#attempt);
@@ -370,7 +342,7 @@ export class IbVenue implements Venue {
       this.#emit({ kind: 'connectivity', code, category, message: clean, time });
       return this.#onConnectivity(category);
     }
-    if (category !== 'farm_status') this.#log?.warn({ code, category, ibId: id }, 'IB error');
+    if (category !== 'farm_status') this.#log?.warn({ code, category, ibId: id, message: clean }, 'IB error');
     if (id > 0 && id < 1_900_000_000) return this.#translator.onOrderError(id, code, message);
     this.#emit({ kind: 'ib_error', code, category, ibId: id, message: clean, time });
   }
@@ -379,13 +351,15 @@ export class IbVenue implements Venue {
   #onConnectivity(category: string): void {
     const session = this.#session;
     if (session === undefined) return;
-    if (category === 'connectivity_lost') return this.#setStatus('disconnected');
+    if (category === 'connectivity_lost') {
+      this.#linkDown = true;
+      return this.#setStatus('disconnected');
+    }
     if (!category.startsWith('connectivity_restored')) return;
+    this.#linkDown = false;
     this.#setStatus('connecting');
     this.#reconcile(session).then(() => {
-      if (this.#session !== session) return;
-      this.#setStatus('connected');
-      this.#releaseHeld();
+      if (this.#session === session) this.#ready();
     }, (error: unknown) => {
       if (this.#session !== session) return;
       this.#session = undefined;
@@ -413,37 +387,13 @@ export class IbVenue implements Venue {
     for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(error);
   }
 
-  #emitReport(report: VenueReport): void {
-    const frozen = Object.freeze(report);
-    for (const listener of [...this.#reportListeners]) {
-      try {
-        listener(frozen);
-      } catch (error) {
-        this.#onListenerError(error);
-      }
-    }
-  }
-
   #emit(event: IbVenueEvent): void {
-    const frozen = Object.freeze(event);
-    for (const listener of [...this.#eventListeners]) {
-      try {
-        listener(frozen);
-      } catch (error) {
-        this.#onListenerError(error);
-      }
-    }
+    this.#events.emit(Object.freeze(event));
   }
 
   #setStatus(status: VenueStatus): void {
     if (status === this.#status) return;
     this.#status = status;
-    for (const listener of [...this.#statusListeners]) {
-      try {
-        listener(status);
-      } catch (error) {
-        this.#onListenerError(error);
-      }
-    }
+    this.#statuses.emit(status);
   }
 }

@@ -31,7 +31,8 @@ export type { IbAdapterErrorCode, IbErrorCategory, IbErrorRule } from './ib-erro
 
 export type { IbVenueEvent, IbVenueEventKind } from './ib-events.js';
 
-export { IB_ORDER_TYPES, IB_TIMES_IN_FORCE, formatIbFilterTime, ibOrderProblem, parseIbTime, toIbContract, toIbOrder } from './ib-mapping.js';
+export { IB_ORDER_TYPES, IB_TIMES_IN_FORCE, formatIbFilterTime, ibOrderProblem, modifiedIbOrder, parseIbTime, toIbContract, toIbOrder } from './ib-mapping.js';
+export type { IbOrderChanges } from './ib-mapping.js';
 
 export { DEFAULT_IB_VENUE_NAME, IbVenue } from './ib-venue.js';
-export type { IbOrderChanges, IbVenueOptions } from './ib-venue.js';
+export type { IbVenueOptions } from './ib-venue.js';

@@ -258,3 +258,22 @@ test('the real client decodes every message of the fake at the oldest and newest
     t.is(tws.placements.length, 1);
   }
 });
+
+test('held orders are bounded: refused past maxHeldOrders or holdTimeoutMs, canceled locally, and never placed afterwards', async (t) => {
+  const { tws, venue, recorder } = await connected(t, {}, { whileDisconnected: 'hold', maxHeldOrders: 2, holdTimeoutMs: 200 });
+  await tws.stop();
+  await waitFor(() => venue.status === 'disconnected', 'disconnected');
+  const [expiring, canceled, overflow] = [venueOrder(), venueOrder(), venueOrder()];
+  const expiringAck = venue.submit(expiring);
+  const canceledAck = venue.submit(canceled);
+  await t.throwsAsync(venue.submit(overflow), { instanceOf: VenueUnavailableError });
+  await venue.cancel(canceled.clientOrderId);
+  t.deepEqual(await canceledAck, { outcome: 'sent' });
+  t.like(recorder.reports.at(-1), { kind: 'canceled', clientOrderId: canceled.clientOrderId, reason: 'CANCELED_WHILE_HELD' });
+  await t.throwsAsync(expiringAck, { instanceOf: VenueUnavailableError });
+  t.deepEqual(recorder.eventsOf('held_order_refused').map((e) => [e.clientOrderId, e.reason]), [[overflow.clientOrderId, 'capacity'], [expiring.clientOrderId, 'timeout']]);
+  await tws.start();
+  await waitFor(() => venue.status === 'connected', 'reconnected');
+  t.is((await venue.submit(canceled)).outcome, 'duplicate');
+  t.is(tws.placements.length, 0);
+});
