@@ -31,6 +31,9 @@ export type { CanonicalValue } from './canonical.js';
 
 export { deepFreeze } from './freeze.js';
 
+export { DEFAULT_JOURNALED_SNAPSHOT_EVERY_EVENTS, JOURNAL_FAULT_MESSAGE_TYPE, JournaledActor, plainRef, trackAsync } from './journaled-actor.js';
+export type { PlainRef } from './journaled-actor.js';
+
 export {
   DOMAIN_ERROR_CODES,
   InvalidClientOrderIdError,
