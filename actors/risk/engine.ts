@@ -12,10 +12,11 @@ import { deny } from './denial.js';
 import type { RiskLimits } from './limits.js';
 import { DEFAULT_RISK_LIMITS } from './limits.js';
 import type { RateLimitState } from './rate-limit.js';
-import { EMPTY_RATE_LIMIT_STATE, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
+import { EMPTY_RATE_LIMIT_STATE, portfolioKey, RateCounter, strategyKey } from './rate-limit.js';
 import type { AutomaticTransition, TradingState, TradingStateTrigger } from './trading-state.js';
 import { automaticTransition, transitionTradingState } from './trading-state.js';
-import type { ReturnHistory } from './var.js';
+import type { ReturnHistory, VarReport } from './var.js';
+import { portfolioVar, varReport } from './var.js';
 
 /** The engine's answer to an order: approved with a token, or denied with a stable code. */
 export type RiskDecision = { readonly approved: ApprovedOrder } | { readonly denied: Denial };
@@ -80,7 +81,7 @@ export class RiskEngine {
   readonly #checks: readonly NamedRiskCheck[];
   #seq: number;
   #tradingState: TradingState;
-  #rate: RateLimitState;
+  readonly #rate: RateCounter;
   #dayTrades: Record<string, DayTradeLedger>;
   readonly #openOrders = new Map<string, Set<string>>();
   readonly #portfolios = new Map<string, RiskPortfolioView>();
@@ -96,7 +97,7 @@ export class RiskEngine {
     const initial = options.initial ?? {};
     this.#seq = initial.seq ?? 0;
     this.#tradingState = initial.tradingState ?? 'ACTIVE';
-    this.#rate = initial.rate ?? EMPTY_RATE_LIMIT_STATE;
+    this.#rate = RateCounter.from(initial.rate ?? EMPTY_RATE_LIMIT_STATE);
     this.#dayTrades = { ...(initial.dayTrades ?? {}) };
     for (const [portfolioId, ids] of Object.entries(initial.openOrders ?? {})) this.#openOrders.set(portfolioId, new Set(ids));
   }
@@ -125,19 +126,80 @@ export class RiskEngine {
       portfolio,
       lastPrices: this.#lastPrices,
       openOrders: open.size - (retry ? 1 : 0),
-      rate: this.#rate,
+      rate: this.#rate.view(),
       dayTrades: this.#dayTrades[order.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER,
       returns: this.#returns as ReturnHistory,
     };
     const denial = runRiskChecks(order, ctx, this.#checks);
     if (denial !== undefined) return { denied: denial };
-    if (!retry) {
-      this.#rate = recordEvent(this.#rate, [strategyKey(order.strategyId), portfolioKey(order.portfolioId)], now, this.#limits.rateWindowMs);
-      open.add(order.clientOrderId);
-      this.#openOrders.set(order.portfolioId, open);
-    }
+    const approved = signApproval(order, { key: this.#key, riskId: this.#riskId, seq: this.#seq + 1, expiresAt: now + this.#limits.approvalTtlMs });
+    this.#count(order.portfolioId, order.strategyId, order.clientOrderId, now);
     this.#seq += 1;
-    return { approved: signApproval(order, { key: this.#key, riskId: this.#riskId, seq: this.#seq, expiresAt: now + this.#limits.approvalTtlMs }) };
+    return { approved };
+  }
+
+  /** Counts an approval against the rate limits and opens the order, unless it is a retry of an open one. */
+  #count(portfolioId: string, strategyId: string, clientOrderId: string, now: number): void {
+    let open = this.#openOrders.get(portfolioId);
+    if (open?.has(clientOrderId) === true) return;
+    this.#rate.record([strategyKey(strategyId), portfolioKey(portfolioId)], now, this.#limits.rateWindowMs);
+    if (open === undefined) this.#openOrders.set(portfolioId, (open = new Set()));
+    open.add(clientOrderId);
+  }
+
+  /** The sequence number of the last approval. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Continues the sequence at `seq` at least (a risk actor restarting above every sequence it may have issued). */
+  advanceSeq(seq: number): void {
+    if (seq > this.#seq) this.#seq = seq;
+  }
+
+  /**
+   * Recovery: repeats the bookkeeping of an approval recorded earlier (rate limits, open orders, sequence)
+   * without checking or signing again.
+   */
+  replayApproval(approval: { readonly portfolioId: string; readonly strategyId: string; readonly clientOrderId: string; readonly seq: number; readonly time: number }): void {
+    this.#count(approval.portfolioId, approval.strategyId, approval.clientOrderId, approval.time);
+    this.advanceSeq(approval.seq);
+  }
+
+  /** Recovery: sets the trading state a journaled change left, without consulting the transition table. */
+  restoreTradingState(state: TradingState): void {
+    this.#tradingState = state;
+  }
+
+  /** Open (approved, not yet terminal) orders per portfolio. */
+  openOrderCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [portfolioId, ids] of this.#openOrders) counts[portfolioId] = ids.size;
+    return counts;
+  }
+
+  /** Portfolios the engine has a view of. */
+  portfolioIds(): string[] {
+    return [...this.#portfolios.keys()];
+  }
+
+  /**
+   * 1-day VaR of a portfolio's current positions, valued at the last prices (else its marks), by both
+   * methods at 95% and 99%; or the held symbols whose return history is too short (fewer than
+   * `varMinObservations`, at least 2).
+   */
+  varOf(portfolioId: string): { readonly report: VarReport } | { readonly insufficient: readonly string[] } | undefined {
+    const view = this.#portfolios.get(portfolioId);
+    if (view === undefined) return undefined;
+    const exposures: Record<string, number> = {};
+    for (const [symbol, quantity] of Object.entries(view.positions)) {
+      const price = this.#lastPrices[symbol] ?? view.marks[symbol];
+      if (quantity !== 0 && price !== undefined) exposures[symbol] = quantity * price;
+    }
+    const options = { method: this.#limits.varMethod, confidence: this.#limits.varConfidence, minObservations: this.#limits.varMinObservations };
+    const outcome = portfolioVar(exposures, this.#returns as ReturnHistory, options);
+    if (!outcome.ok) return { insufficient: outcome.insufficient };
+    return { report: varReport(exposures, this.#returns as ReturnHistory) };
   }
 
   /**
@@ -191,6 +253,6 @@ export class RiskEngine {
   state(): RiskEngineState {
     const openOrders: Record<string, readonly string[]> = {};
     for (const [portfolioId, ids] of this.#openOrders) openOrders[portfolioId] = [...ids];
-    return { seq: this.#seq, tradingState: this.#tradingState, rate: this.#rate, dayTrades: { ...this.#dayTrades }, openOrders };
+    return { seq: this.#seq, tradingState: this.#tradingState, rate: this.#rate.state(), dayTrades: { ...this.#dayTrades }, openOrders };
   }
 }

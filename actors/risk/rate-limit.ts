@@ -19,13 +19,29 @@ export function portfolioKey(portfolioId: string): string {
   return `portfolio:${portfolioId}`;
 }
 
-/** Events under `key` in the window `(now - windowMs, now]`. */
+/** Index of the first time in the sorted `times` that is greater than `t`. */
+function upperBound(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts `t` into the sorted `times`, in place (at the end unless the clock went backwards). */
+function insertSorted(times: number[], t: number): void {
+  if (times.length === 0 || times[times.length - 1]! <= t) times.push(t);
+  else times.splice(upperBound(times, t), 0, t);
+}
+
+/** Events under `key` in the window `(now - windowMs, now]`; times are kept sorted, so this is a binary search. */
 export function countInWindow(state: RateLimitState, key: string, now: number, windowMs: number): number {
   const times = state.events[key];
   if (times === undefined) return 0;
-  let n = 0;
-  for (const t of times) if (t > now - windowMs && t <= now) n += 1;
-  return n;
+  return upperBound(times, now) - upperBound(times, now - windowMs);
 }
 
 /** A new state with an event at `now` under each key, and every key's events older than the window dropped. */
@@ -35,6 +51,65 @@ export function recordEvent(state: RateLimitState, keys: readonly string[], now:
     const kept = times.filter((t) => t > now - windowMs);
     if (kept.length > 0) events[key] = kept;
   }
-  for (const key of keys) events[key] = [...(events[key] ?? []), now];
+  for (const key of keys) {
+    const times = [...(events[key] ?? [])];
+    insertSorted(times, now);
+    events[key] = times;
+  }
   return Object.freeze({ events: Object.freeze(events) });
+}
+
+/** Stale events a key may hold before they are dropped in bulk. */
+const COMPACT_AFTER_STALE = 64;
+
+/**
+ * The engine's working form of `RateLimitState`: the same sorted times per key, appended in place, so an
+ * approval costs O(log n) however many orders the window holds. `view()` is a `RateLimitState` over the
+ * live arrays (read it, never keep it); `state()` is a frozen copy for snapshots.
+ */
+export class RateCounter {
+  readonly #events: Record<string, number[]> = {};
+  readonly #view: RateLimitState = { events: this.#events };
+  #lastNow = Number.NEGATIVE_INFINITY;
+  #windowMs = 0;
+
+  /** A counter holding the events of `state`. */
+  static from(state: RateLimitState): RateCounter {
+    const counter = new RateCounter();
+    for (const [key, times] of Object.entries(state.events)) {
+      const copy = [...times].sort((a, b) => a - b);
+      counter.#events[key] = copy;
+      if (copy.length > 0) counter.#lastNow = Math.max(counter.#lastNow, copy[copy.length - 1]!);
+    }
+    return counter;
+  }
+
+  /** Records an event at `now` under each key. */
+  record(keys: readonly string[], now: number, windowMs: number): void {
+    this.#lastNow = Math.max(this.#lastNow, now);
+    this.#windowMs = windowMs;
+    for (const key of keys) {
+      let times = this.#events[key];
+      if (times === undefined) this.#events[key] = times = [];
+      insertSorted(times, now);
+      const stale = upperBound(times, now - windowMs);
+      if (stale >= COMPACT_AFTER_STALE && stale * 2 >= times.length) times.splice(0, stale);
+    }
+  }
+
+  /** The live state, for `countInWindow` and the checks. */
+  view(): RateLimitState {
+    return this.#view;
+  }
+
+  /** A frozen copy without the events older than the window of the latest event. */
+  state(): RateLimitState {
+    const events: Record<string, readonly number[]> = {};
+    const from = this.#windowMs > 0 ? this.#lastNow - this.#windowMs : Number.NEGATIVE_INFINITY;
+    for (const [key, times] of Object.entries(this.#events)) {
+      const kept = times.slice(upperBound(times, from));
+      if (kept.length > 0) events[key] = Object.freeze(kept);
+    }
+    return Object.freeze({ events: Object.freeze(events) });
+  }
 }
