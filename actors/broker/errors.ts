@@ -7,6 +7,9 @@ export const BROKER_ERROR_CODES = {
   OVERFILL: 'OVERFILL',
   VENUE_UNAVAILABLE: 'VENUE_UNAVAILABLE',
   VENUE_TIMEOUT: 'VENUE_TIMEOUT',
+  ORDER_PATH_NOT_ATTACHED: 'ORDER_PATH_NOT_ATTACHED',
+  UNKNOWN_VENUE: 'UNKNOWN_VENUE',
+  INVALID_ORDER_PATH_SERVICES: 'INVALID_ORDER_PATH_SERVICES',
 } as const;
 export type BrokerErrorCode = (typeof BROKER_ERROR_CODES)[keyof typeof BROKER_ERROR_CODES];
 
@@ -71,5 +74,36 @@ export class VenueTimeoutError extends BifrostError {
     options?: { cause?: unknown },
   ) {
     super(BROKER_ERROR_CODES.VENUE_TIMEOUT, `venue ${venue} did not answer ${operation} within ${timeoutMs} ms`, options);
+  }
+}
+
+/** The actor system has no order-path services; call `attachOrderPath(system, services)` before spawning the actors. */
+export class OrderPathNotAttachedError extends BifrostError {
+  constructor(
+    readonly node: string,
+    options?: { cause?: unknown },
+  ) {
+    super(BROKER_ERROR_CODES.ORDER_PATH_NOT_ATTACHED, `no order-path services are attached to the actor system of node ${node}; call attachOrderPath(system, { riskKey, venues }) first`, options);
+  }
+}
+
+/** A broker names a venue the node did not register. */
+export class UnknownVenueError extends BifrostError {
+  constructor(
+    readonly venue: string,
+    readonly known: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(BROKER_ERROR_CODES.UNKNOWN_VENUE, `no venue ${JSON.stringify(venue)} is registered (known: ${known.join(', ') || 'none'})`, options);
+  }
+}
+
+/** The order-path services are unusable; `problems` lists every one. The message never contains a secret. */
+export class InvalidOrderPathServicesError extends BifrostError {
+  constructor(
+    readonly problems: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(BROKER_ERROR_CODES.INVALID_ORDER_PATH_SERVICES, `invalid order-path services: ${problems.join('; ')}`, options);
   }
 }

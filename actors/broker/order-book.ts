@@ -123,6 +123,23 @@ export class OrderBook {
     return this.all().filter((o) => o.ambiguous);
   }
 
+  /** Number of orders held. */
+  get size(): number {
+    return this.#orders.size;
+  }
+
+  /**
+   * Drops a terminal order from memory (retention of the live book); the journal keeps its history.
+   * Returns false, keeping it, when the order is unknown or still in flight.
+   */
+  forget(clientOrderId: string): boolean {
+    const order = this.#orders.get(clientOrderId);
+    if (order === undefined || !isTerminal(order.status)) return false;
+    this.#orders.delete(clientOrderId);
+    this.#digests.delete(clientOrderId);
+    return true;
+  }
+
   /** `initialized -> denied` (risk or approval verification refused it). */
   deny(clientOrderId: string, reason: string, now: number): OmsOrder {
     return this.#event(clientOrderId, 'deny', now, { reason });

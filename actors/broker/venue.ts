@@ -1,5 +1,7 @@
+import type { Bar } from '../domain/bar.js';
 import type { Fill } from '../domain/fill.js';
-import type { OrderType, Side, TimeInForce } from '../domain/order.js';
+import type { OrderRequest, OrderType, Side, TimeInForce } from '../domain/order.js';
+import type { Quote } from '../domain/quote.js';
 import type { ApprovedOrder } from '../risk/approval.js';
 
 /**
@@ -121,4 +123,25 @@ export interface Venue {
   executionsSince(cursor: ExecutionCursor): Promise<ExecutionPage>;
   onReport(listener: (report: VenueReport) => void): Unsubscribe;
   onStatus(listener: (status: VenueStatus) => void): Unsubscribe;
+}
+
+/**
+ * A venue that simulates matching from market data (the paper venue): the broker forwards
+ * `broker.marketBar`, `broker.marketQuote` and `broker.sessionClose` to it.
+ */
+export interface SimulatedVenue extends Venue {
+  onBar(bar: Bar): void;
+  onQuote(quote: Quote): void;
+  expireDayOrders(): void;
+}
+
+/** Whether `venue` takes market data (a `SimulatedVenue`). */
+export function isSimulatedVenue(venue: Venue): venue is SimulatedVenue {
+  const v = venue as Partial<SimulatedVenue>;
+  return typeof v.onBar === 'function' && typeof v.onQuote === 'function' && typeof v.expireDayOrders === 'function';
+}
+
+/** The venue order of an OMS order (the order book holds only orders whose approval verified). */
+export function venueOrderOf(order: OrderRequest): VenueOrder {
+  return toVenueOrder({ order } as ApprovedOrder);
 }
