@@ -202,3 +202,38 @@ export function describeIbConfig(config: IbConfig): Record<string, unknown> {
   const { account, ...rest } = config;
   return { ...rest, accountConfigured: account !== undefined };
 }
+
+/** Environment variables `ibConfigFromEnv` reads; each overrides the same field of the file config. */
+export const IB_ENV = Object.freeze({
+  host: 'BIFROST_IB_HOST',
+  port: 'BIFROST_IB_PORT',
+  clientId: 'BIFROST_IB_CLIENT_ID',
+  account: 'BIFROST_IB_ACCOUNT',
+});
+
+/**
+ * The IB config from a file section plus the environment: `BIFROST_IB_HOST`, `BIFROST_IB_PORT`,
+ * `BIFROST_IB_CLIENT_ID` and `BIFROST_IB_ACCOUNT` (the account belongs in the environment, not in a file)
+ * override the section's fields. Problems name the variable; the account's value is never echoed.
+ * @example const venue = new IbVenue({ config: ibConfigFromEnv(fileConfig.ib ?? {}) });
+ */
+export function ibConfigFromEnv(section: unknown, env: NodeJS.ProcessEnv = process.env): IbConfig {
+  if (!isRecord(section)) throw new InvalidIbConfigError(['ib config must be an object']);
+  const merged: Record<string, unknown> = { ...section };
+  const envProblems: string[] = [];
+  const badFields = new Set<string>();
+  for (const [field, variable] of Object.entries(IB_ENV)) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const numeric = field === 'port' || field === 'clientId';
+    if (numeric && !/^\d+$/.test(raw.trim())) {
+      envProblems.push(`${variable}: must be an integer, was ${JSON.stringify(raw)}`);
+      badFields.add(field);
+    } else {
+      merged[field] = numeric ? Number(raw) : raw;
+    }
+  }
+  const problems = [...envProblems, ...ibConfigProblems(merged).filter((p) => !badFields.has(p.slice(0, p.indexOf(':'))))];
+  if (problems.length > 0) throw new InvalidIbConfigError(problems);
+  return parseIbConfig(merged);
+}

@@ -12,7 +12,9 @@ export {
   DEFAULT_IB_SUBMIT_TIMEOUT_MS,
   DISCONNECTED_ORDER_POLICIES,
   IB_DEFAULT_PORTS,
+  IB_ENV,
   describeIbConfig,
+  ibConfigFromEnv,
   ibConfigProblems,
   parseIbConfig,
 } from './ib-config.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DEFAULT_IB_CONTRACT, DEFAULT_IB_RECONNECT, describeIbConfig, ibConfigProblems, parseIbConfig } from '../../../actors/broker/ib/ib-config.js';
+import { DEFAULT_IB_CONTRACT, DEFAULT_IB_RECONNECT, describeIbConfig, ibConfigFromEnv, ibConfigProblems, parseIbConfig } from '../../../actors/broker/ib/ib-config.js';
 import { InvalidIbConfigError } from '../../../actors/broker/ib/ib-errors.js';
 
 const minimal = { host: '127.0.0.1', port: 4002, clientId: 7 };
@@ -63,4 +63,11 @@ test('an invalid account is reported by its field without its value, and describ
   const described = JSON.stringify(describeIbConfig(parseIbConfig({ ...minimal, account: 'U1234567' })));
   t.false(described.includes('U1234567'));
   t.true(described.includes('"accountConfigured":true'));
+});
+
+test('the environment supplies or overrides host, port, client id and account, and a bad variable is named', (t) => {
+  const env = { BIFROST_IB_HOST: 'gateway', BIFROST_IB_PORT: '4001', BIFROST_IB_CLIENT_ID: '12', BIFROST_IB_ACCOUNT: 'U1234567' };
+  t.like(ibConfigFromEnv({ host: 'file-host', reconnect: { maxAttempts: 3 } }, env), { host: 'gateway', port: 4001, clientId: 12, account: 'U1234567' });
+  const error = t.throws(() => ibConfigFromEnv({ host: 'h' }, { BIFROST_IB_PORT: 'seven', BIFROST_IB_ACCOUNT: ' ' }), { instanceOf: InvalidIbConfigError });
+  t.deepEqual(error?.problems, ['BIFROST_IB_PORT: must be an integer, was "seven"', 'clientId: is required', 'account: must be a non-empty string']);
 });
