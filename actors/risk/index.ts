@@ -1,4 +1,4 @@
-// The risk family's pure core: limits, pre-trade checks, VaR, trading state, approval tokens, the engine.
+// The risk family: limits, pre-trade checks, VaR, trading state, approval tokens, the engine, the RiskActor.
 export { DEFAULT_RISK_LIMITS, VAR_METHODS, parseRiskLimits, riskLimitsProblems } from './limits.js';
 export type { RiskLimits, VarMethod } from './limits.js';
 
@@ -22,7 +22,7 @@ export {
 } from './checks-exposure.js';
 export { checkDailyLoss, checkOpenOrders, checkPatternDayTrader, checkPortfolioRate, checkPostTradeVar, checkStrategyRate } from './checks-activity.js';
 
-export { EMPTY_RATE_LIMIT_STATE, countInWindow, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
+export { EMPTY_RATE_LIMIT_STATE, RateCounter, countInWindow, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
 export type { RateLimitState } from './rate-limit.js';
 
 export {
@@ -61,10 +61,14 @@ export { RiskEngine } from './engine.js';
 export type { RiskDecision, RiskEngineOptions, RiskEngineState, TradingStateChange } from './engine.js';
 
 export {
+  OPERATOR_REFUSALS,
   riskCancelOrder,
+  riskGetStatus,
+  riskOpenOrdersSync,
   riskOrderClosed,
   riskOrderDenied,
   riskPortfolioUpdate,
+  riskPortfolioUpdateOwned,
   riskPriceUpdate,
   riskReturnsUpdate,
   riskSetTradingState,
@@ -72,8 +76,13 @@ export {
   riskTradingStateChanged,
 } from './protocol.js';
 export type {
+  OperatorRefusal,
+  RiskBookedFill,
   RiskCancelOrder,
   RiskEvent,
+  RiskGetStatus,
+  RiskOpenOrdersSync,
+  RiskOperatorCommandRefused,
   RiskOrderClosed,
   RiskOrderDenied,
   RiskPortfolioUpdate,
@@ -81,9 +90,17 @@ export type {
   RiskProtocol,
   RiskReturnsUpdate,
   RiskSetTradingState,
+  RiskStatus,
   RiskSubmitOrder,
   RiskTradingStateChanged,
+  RiskVarFigures,
+  RiskVarUpdated,
 } from './protocol.js';
+
+export { DEFAULT_VAR_REFRESH_MS, RiskActor } from './risk-actor.js';
+export type { RiskActorProps } from './risk-actor.js';
+export { DEFAULT_SEQ_BLOCK, DEFAULT_STATE_HISTORY_KEPT } from './risk-books.js';
+export type { RiskJournalEvent, RiskSnapshot, TradingStateRecord } from './risk-books.js';
 
 export {
   InvalidApprovalRequestError,
