@@ -1,12 +1,14 @@
-// The broker family's pure core: the OMS state machine and order book, the Venue contract, the paper venue.
+// The broker family: the OMS state machine and order book, the Venue contract, the paper venue, the BrokerActor
+// and the order path's services and kinds.
 export { OMS_EVENTS, OMS_TRANSITIONS, ORDER_STATUSES, TERMINAL_STATUSES, isTerminal, nextStatus, transition } from './oms-state.js';
 export type { OmsEvent, OmsTransition, OrderStatus } from './oms-state.js';
 
 export { OrderBook } from './order-book.js';
 export type { ApplyResult, OmsOrder, OpenResult } from './order-book.js';
 
-export { toVenueOrder } from './venue.js';
+export { isSimulatedVenue, toVenueOrder, venueOrderOf } from './venue.js';
 export type {
+  SimulatedVenue,
   ExecutionCursor,
   ExecutionPage,
   SubmitAck,
@@ -32,29 +34,66 @@ export { DEFAULT_PAPER_LATENCY_MS, DEFAULT_PAPER_VENUE_NAME, PaperVenue } from '
 export type { PaperVenueOptions } from './paper-venue.js';
 
 export {
+  BROKER_SECURITY_REASONS,
   brokerApprovedOrder,
   brokerCancelOrder,
   brokerFill,
+  brokerGetOrders,
+  brokerMarketBar,
+  brokerMarketQuote,
+  brokerOrders,
   brokerOrderUpdate,
   brokerReconcile,
+  brokerReplayFills,
   brokerSecurityEvent,
+  brokerSessionClose,
 } from './protocol.js';
 export type {
   BrokerApprovedOrder,
   BrokerCancelOrder,
   BrokerEvent,
   BrokerFill,
+  BrokerGetOrders,
+  BrokerInternal,
+  BrokerMarketBar,
+  BrokerMarketQuote,
+  BrokerNotice,
+  BrokerOrders,
   BrokerOrderUpdate,
   BrokerProtocol,
   BrokerReconcile,
+  BrokerReplayFills,
   BrokerSecurityEvent,
+  BrokerSecurityReason,
+  BrokerSessionClose,
 } from './protocol.js';
+
+export { BrokerActor } from './broker-actor.js';
+export type { BrokerActorProps } from './broker-actor.js';
+export { DEFAULT_RETAIN_FILLS, DEFAULT_RETAIN_TERMINAL_ORDERS } from './broker-books.js';
+export type { BrokerJournalEvent, BrokerSnapshot, OrderRoute } from './broker-books.js';
+export { MAX_RECONCILE_PAGES } from './broker-reconcile.js';
+
+export {
+  attachOrderPath,
+  MIN_OPERATOR_TOKEN_LENGTH,
+  OPERATOR_TOKEN_ENV,
+  operatorCredentialMatches,
+  orderPathOf,
+  orderPathServicesFromEnv,
+  venueOf,
+} from './services.js';
+export type { LoadedOrderPathServices, OrderPathServices } from './services.js';
+export { ORDER_PATH_KINDS, registerOrderPathKinds } from './kinds.js';
 
 export {
   BROKER_ERROR_CODES,
+  InvalidOrderPathServicesError,
   InvalidOrderTransitionError,
+  OrderPathNotAttachedError,
   OverfillError,
   UnknownOrderError,
+  UnknownVenueError,
   VenueTimeoutError,
   VenueUnavailableError,
 } from './errors.js';
