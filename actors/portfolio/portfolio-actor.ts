@@ -1,0 +1,223 @@
+import { fillProblems } from '../domain/fill.js';
+import { JournaledActor, plainRef } from '../domain/journaled-actor.js';
+import type { ActorContext } from '../../runtime/actor.js';
+import type { ActorRef } from '../../runtime/ref.js';
+import { brokerReplayFills } from '../broker/protocol.js';
+import { riskPortfolioUpdateOwned } from '../risk/protocol.js';
+import type { RiskBookedFill, RiskProtocol } from '../risk/protocol.js';
+import {
+  dehydratePortfolioBooks, emptyPortfolioBooks, hydratePortfolioBooks, replayPortfolioEvent, sameRef,
+} from './portfolio-books.js';
+import type { PortfolioBooks, PortfolioBooksSnapshot, PortfolioJournalEvent } from './portfolio-books.js';
+import { exposure, hasFill, markPrices, toRiskView, toSnapshot, unrealizedPnl } from './portfolio-state.js';
+import type { PortfolioState } from './portfolio-state.js';
+import { portfolioSnapshotReply } from './protocol.js';
+import type { PortfolioFill, PortfolioMarkPrices, PortfolioProtocol } from './protocol.js';
+
+/** Least clock time between two journaled marks (the live marks move with every price). */
+export const DEFAULT_MARK_JOURNAL_INTERVAL_MS = 3_600_000;
+/** Least clock time before the same replay request is sent again to a broker. */
+export const REPLAY_REQUEST_RETRY_MS = 1_000;
+
+/** Props of a `PortfolioActor` (kind `portfolio`): plain data. */
+export interface PortfolioActorProps {
+  /** Its journal is `portfolio-<portfolioId>`; fills for another portfolio are refused. */
+  readonly portfolioId: string;
+  /** Cash at creation (the first start); later starts recover the books from the journal instead. */
+  readonly initialCash: number;
+  /** The risk actor told of every change (`risk.portfolioUpdate`). */
+  readonly riskRef?: ActorRef<RiskProtocol>;
+  /** Default {@link DEFAULT_MARK_JOURNAL_INTERVAL_MS}. */
+  readonly markJournalIntervalMs?: number;
+  /** Events between snapshots; default 1,000. */
+  readonly snapshotEveryEvents?: number;
+}
+
+/** Published after every change when someone listens (the UI, and the identity test). */
+export interface PortfolioUpdated {
+  readonly type: 'portfolio.updated';
+  readonly portfolioId: string;
+  readonly state: PortfolioState;
+}
+
+/** Published when a fill cannot be booked (malformed, or for another portfolio). */
+export interface PortfolioFillRejected {
+  readonly type: 'portfolio.fillRejected';
+  readonly portfolioId: string;
+  readonly fillId: string;
+  readonly problems: readonly string[];
+  readonly time: number;
+}
+
+/**
+ * One portfolio's books: cash, positions, realised and unrealised P&L at the latest marks, equity
+ * history and exposure. Fills are applied once per fill id and journaled; a fill that arrives after a
+ * gap in its broker's sequence is dropped and the broker is asked to replay from the gap, so a lost
+ * message cannot lose a fill. After every change `equity = cash + sum(quantity x mark)` holds, and the
+ * risk actor gets the new view.
+ */
+export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJournalEvent, PortfolioBooks, PortfolioBooksSnapshot, PortfolioActorProps> {
+  readonly #replayAsked = new Map<string, { afterSeq: number; at: number }>();
+
+  persistenceId(): string {
+    return `portfolio-${this.props.portfolioId}`;
+  }
+
+  emptyLive(): PortfolioBooks {
+    return emptyPortfolioBooks();
+  }
+
+  hydrate(snapshot: PortfolioBooksSnapshot): PortfolioBooks {
+    return hydratePortfolioBooks(snapshot);
+  }
+
+  dehydrate(books: PortfolioBooks): PortfolioBooksSnapshot {
+    return dehydratePortfolioBooks(books);
+  }
+
+  replay(books: PortfolioBooks, event: PortfolioJournalEvent): PortfolioBooks {
+    return replayPortfolioEvent(books, event, this.props.portfolioId);
+  }
+
+  override snapshotEveryEvents(): number {
+    return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
+  }
+
+  /** Creates the portfolio on its first start; then tells the risk actor, and asks known brokers for missed fills. */
+  override async onRecovered(books: PortfolioBooks, ctx: ActorContext<PortfolioProtocol>): Promise<void> {
+    if (books.state === undefined) {
+      const opened: PortfolioJournalEvent = { kind: 'opened', cash: this.props.initialCash, time: ctx.clock.now() };
+      replayPortfolioEvent(books, opened, this.props.portfolioId);
+      await this.recordNow(opened);
+    }
+    this.#tellRisk(ctx);
+    for (const [brokerId, feed] of books.brokers) if (feed.ref !== undefined) this.#askReplay(brokerId, feed.seq, feed.ref, ctx);
+  }
+
+  #state(): PortfolioState {
+    return this.live.state!;
+  }
+
+  handle(msg: PortfolioProtocol, ctx: ActorContext<PortfolioProtocol>): void {
+    switch (msg.type) {
+      case 'portfolio.fill':
+        return this.#onFill(msg, ctx);
+      case 'portfolio.markPrices':
+        return this.#onMarks(msg, ctx);
+      case 'portfolio.startDay': {
+        const event: PortfolioJournalEvent = { kind: 'dayStarted', time: msg.time };
+        replayPortfolioEvent(this.live, event, this.props.portfolioId);
+        this.record(event);
+        return this.#changed(ctx);
+      }
+      case 'portfolio.getSnapshot': {
+        const state = this.#state();
+        return ctx.reply(portfolioSnapshotReply(toSnapshot(state), { exposure: exposure(state), unrealizedPnl: unrealizedPnl(state) }));
+      }
+      case 'portfolio.fillsHead': {
+        const feed = this.live.brokers.get(msg.brokerId);
+        if (msg.portfolioId === this.props.portfolioId && ctx.sender !== undefined && msg.seq > (feed?.seq ?? 0)) this.#askReplay(msg.brokerId, feed?.seq ?? 0, ctx.sender, ctx);
+        return;
+      }
+      case 'portfolio.subscribeRisk':
+        return this.#onSubscribeRisk(ctx);
+    }
+  }
+
+  #onFill(msg: PortfolioFill, ctx: ActorContext<PortfolioProtocol>): void {
+    const { fill, brokerId, seq } = msg;
+    const books = this.live;
+    const state = this.#state();
+    const problems = typeof fill === 'object' && fill !== null ? fillProblems(fill) : ['not a fill'];
+    if (problems.length === 0 && fill.portfolioId !== this.props.portfolioId) problems.push(`portfolioId ${fill.portfolioId} is not ${this.props.portfolioId}`);
+    if (problems.length > 0) {
+      const event: PortfolioFillRejected = { type: 'portfolio.fillRejected', portfolioId: this.props.portfolioId, fillId: String(fill?.fillId), problems, time: ctx.clock.now() };
+      return ctx.system.events.publish(Object.freeze(event));
+    }
+    const sequenced = brokerId !== undefined && seq !== undefined;
+    const last = sequenced ? (books.brokers.get(brokerId)?.seq ?? 0) : 0;
+    if (sequenced && seq > last + 1) {
+      // A fill before it is missing: drop this one and ask for everything after the last applied, in order.
+      if (ctx.sender !== undefined) this.#askReplay(brokerId, last, ctx.sender, ctx);
+      return;
+    }
+    if (hasFill(state, fill.fillId)) return;
+    const positionBefore = state.positions[fill.symbol]?.quantity ?? 0;
+    const event: PortfolioJournalEvent = {
+      kind: 'filled', fill,
+      ...(sequenced ? { brokerId, seq } : {}),
+      ...(sequenced && ctx.sender !== undefined ? { brokerRef: plainRef(ctx.sender) } : {}),
+    };
+    replayPortfolioEvent(books, event, this.props.portfolioId);
+    // Written behind: a fill lost with a crash is replayed by its broker on the next start.
+    this.record(event);
+    const booked: RiskBookedFill = {
+      portfolioId: fill.portfolioId, clientOrderId: fill.clientOrderId, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, time: fill.time, positionBefore,
+    };
+    this.#changed(ctx, booked);
+  }
+
+  #onMarks(msg: PortfolioMarkPrices, ctx: ActorContext<PortfolioProtocol>): void {
+    const books = this.live;
+    books.state = markPrices(this.#state(), msg.prices, msg.time);
+    // Marks follow every price; the journal gets one now and then, with every mark held, so that a
+    // restart comes back close to the last equity without a journal write per price.
+    if (msg.time - books.lastMarkJournaled >= (this.props.markJournalIntervalMs ?? DEFAULT_MARK_JOURNAL_INTERVAL_MS)) {
+      books.lastMarkJournaled = msg.time;
+      const prices: Record<string, number> = {};
+      for (const [symbol, mark] of Object.entries(books.state.marks)) prices[symbol] = mark.price;
+      this.record({ kind: 'marked', prices, time: msg.time });
+    }
+    this.#changed(ctx);
+  }
+
+  #onSubscribeRisk(ctx: ActorContext<PortfolioProtocol>): void {
+    const sender = ctx.sender;
+    if (sender === undefined) return;
+    const ref = plainRef(sender);
+    const books = this.live;
+    const known = books.riskRefs.some((r) => sameRef(r, ref)) || (this.props.riskRef !== undefined && sameRef(plainRef(this.props.riskRef), ref));
+    if (!known) {
+      const event: PortfolioJournalEvent = { kind: 'riskSubscribed', ref };
+      replayPortfolioEvent(books, event, this.props.portfolioId);
+      this.record(event);
+    }
+    ctx.reply(riskPortfolioUpdateOwned(toRiskView(this.#state()), ctx.clock.now()));
+  }
+
+  #changed(ctx: ActorContext<PortfolioProtocol>, fill?: RiskBookedFill): void {
+    this.#tellRisk(ctx, fill);
+    const events = ctx.system.events;
+    if (events.hasListeners('portfolio.updated')) {
+      const updated: PortfolioUpdated = { type: 'portfolio.updated', portfolioId: this.props.portfolioId, state: this.#state() };
+      events.publish(Object.freeze(updated));
+    }
+  }
+
+  /** Tells every risk actor (the one in the props and those that subscribed) the new view. */
+  #tellRisk(ctx: ActorContext<PortfolioProtocol>, fill?: RiskBookedFill): void {
+    const refs: ActorRef[] = this.props.riskRef === undefined ? [] : [this.props.riskRef];
+    for (const ref of this.live.riskRefs) if (this.props.riskRef === undefined || !sameRef(plainRef(this.props.riskRef), ref)) refs.push(ref);
+    if (refs.length === 0) return;
+    const update = riskPortfolioUpdateOwned(toRiskView(this.#state()), ctx.clock.now(), fill);
+    for (const ref of refs) ctx.tell(ref, update);
+  }
+
+  /** Asks a broker for every fill after `afterSeq`, at most once per `REPLAY_REQUEST_RETRY_MS` for the same gap. */
+  #askReplay(brokerId: string, afterSeq: number, ref: ActorRef, ctx: ActorContext<PortfolioProtocol>): void {
+    const now = ctx.clock.now();
+    const asked = this.#replayAsked.get(brokerId);
+    if (asked !== undefined && asked.afterSeq === afterSeq && now - asked.at < REPLAY_REQUEST_RETRY_MS) return;
+    this.#replayAsked.set(brokerId, { afterSeq, at: now });
+    ctx.tell(ref, brokerReplayFills(this.props.portfolioId, afterSeq));
+  }
+
+  override inspect(): Record<string, unknown> {
+    const state = this.live?.state;
+    return {
+      ...super.inspect(),
+      portfolioId: this.props.portfolioId,
+      ...(state === undefined ? {} : { cash: state.cash, equity: state.equity, realizedPnl: state.realizedPnl, unrealizedPnl: unrealizedPnl(state), exposure: exposure(state) }),
+    };
+  }
+}
