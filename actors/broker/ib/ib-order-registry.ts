@@ -1,6 +1,6 @@
 import type { Contract, Order } from '@stoqey/ib';
 import type { Side } from '../../domain/order.js';
-import type { VenueOrder } from '../venue.js';
+import type { VenueOrder, VenueReport } from '../venue.js';
 
 /**
  * Where an order stands from the adapter's side: `sending` (handed to the client, not yet written),
@@ -30,6 +30,8 @@ export interface TrackedOrder {
   filledQuantity: number;
   cancelRequested: boolean;
   lastError: { readonly code: number; readonly message: string } | undefined;
+  /** The terminal report emitted (canceled or rejected), repeated when the order is submitted again. */
+  terminalReport: VenueReport | undefined;
 }
 
 /** Commission reports kept for executions whose fill was already emitted or is requested later. */
@@ -62,7 +64,7 @@ export class IbOrderRegistry {
   track(fields: Pick<TrackedOrder, 'clientOrderId' | 'symbol' | 'side' | 'quantity'> & Partial<TrackedOrder>): TrackedOrder {
     const tracked: TrackedOrder = {
       order: undefined, orderId: undefined, permId: undefined, contract: undefined, ibOrder: undefined, state: 'working',
-      acceptedReported: false, filledQuantity: 0, cancelRequested: false, lastError: undefined, ...fields,
+      acceptedReported: false, filledQuantity: 0, cancelRequested: false, lastError: undefined, terminalReport: undefined, ...fields,
     };
     this.#byRef.set(tracked.clientOrderId, tracked);
     if (tracked.orderId !== undefined) this.#byOrderId.set(tracked.orderId, tracked);

@@ -133,6 +133,17 @@ export class IbTranslator {
     });
   }
 
+  /**
+   * Repeats what is known of an order submitted again (a broker that restarted and missed its reports):
+   * its terminal report, or its acceptance. Consumers ignore what they already applied.
+   */
+  reannounce(tracked: TrackedOrder): void {
+    if (tracked.terminalReport !== undefined) return this.#ctx.outbox.report(tracked.terminalReport);
+    if (tracked.acceptedReported && tracked.state === 'working') {
+      this.#ctx.outbox.report({ kind: 'accepted', clientOrderId: tracked.clientOrderId, venueOrderId: String(tracked.permId ?? ''), time: this.#ctx.clock.now() });
+    }
+  }
+
   /** Reports the end of an order that TWS no longer has open (reconciliation after a reconnect). */
   closeVanished(tracked: TrackedOrder): void {
     this.#finish(tracked, { kind: 'canceled', clientOrderId: tracked.clientOrderId, reason: 'IB_NOT_OPEN_AFTER_RECONNECT', time: this.#ctx.clock.now() });
@@ -162,6 +173,7 @@ export class IbTranslator {
   #finish(tracked: TrackedOrder, report: VenueReport): void {
     if (tracked.state === 'done') return;
     tracked.state = 'done';
+    tracked.terminalReport = report;
     this.#ctx.outbox.report(report);
   }
 }

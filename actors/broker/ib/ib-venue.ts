@@ -145,6 +145,7 @@ export class IbVenue implements Venue {
     const known = this.#registry.get(order.clientOrderId);
     if (known !== undefined) {
       known.order ??= order;
+      this.#translator.reannounce(known);
       return Promise.resolve(known.permId === undefined ? { outcome: 'duplicate' } : { outcome: 'duplicate', venueOrderId: String(known.permId) });
     }
     const held = this.#held.pending(order.clientOrderId);
@@ -158,9 +159,10 @@ export class IbVenue implements Venue {
     const time = this.#clock.now();
     const held = this.#held.take(clientOrderId);
     if (held !== undefined) {
-      this.#registry.track({ clientOrderId, symbol: held.order.symbol, side: held.order.side, quantity: held.order.quantity, order: held.order, state: 'done' });
+      const report: VenueReport = { kind: 'canceled', clientOrderId, reason: 'CANCELED_WHILE_HELD', time };
+      this.#registry.track({ clientOrderId, symbol: held.order.symbol, side: held.order.side, quantity: held.order.quantity, order: held.order, state: 'done', terminalReport: report });
       held.resolve({ outcome: 'sent' });
-      return this.#outbox.report({ kind: 'canceled', clientOrderId, reason: 'CANCELED_WHILE_HELD', time });
+      return this.#outbox.report(report);
     }
     const session = this.#connectedSession('cancel');
     const tracked = this.#registry.get(clientOrderId);
@@ -228,8 +230,9 @@ export class IbVenue implements Venue {
     const base = { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, quantity: order.quantity, order };
     const problem = ibOrderProblem(order);
     if (problem !== undefined) {
-      this.#registry.track({ ...base, state: 'done' });
-      this.#outbox.report({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: problem, time: this.#clock.now() });
+      const report: VenueReport = { kind: 'rejected', clientOrderId: order.clientOrderId, reason: problem, time: this.#clock.now() };
+      this.#registry.track({ ...base, state: 'done', terminalReport: report });
+      this.#outbox.report(report);
       return { outcome: 'sent' };
     }
     const contract = toIbContract(order.symbol, this.#config);
