@@ -39,6 +39,9 @@ export function byExecutionTime(timeZone: string): (a: IbExecutionSnapshot, b: I
  * - reqExecutions (today's): on the first connect of a process every execution is recorded as seen (a
  *   baseline: the broker asks for history with `executionsSince`); on a reconnect each execution not seen
  *   live is emitted now, exactly once (`execId` de-duplication);
+ * - reqCompletedOrders: orders that ended in this TWS session; on the first connect they are learned
+ *   (a resubmit of one is a duplicate that repeats its end), on a reconnect ours are settled as canceled
+ *   or rejected with TWS's completed status;
  * - on a reconnect, an order we knew as working that TWS no longer has open and that is not fully filled
  *   is reported canceled; one sent but never acknowledged that TWS does not have is forgotten, so a
  *   resubmit under the same client order id places it.
@@ -67,6 +70,13 @@ export async function reconcile(session: IbSession, registry: IbOrderRegistry, t
         translator.onExecution(contract, execution);
         if (registry.hasSeenExecution(execId)) missedFills += 1;
       }
+    }
+    // Orders that ended while we were away (canceled, rejected): TWS lists them only here.
+    const completed = session.supportsCompletedOrders ? await session.requestCompletedOrders() : [];
+    for (const { contract, order, state } of completed) {
+      const ref = order.orderRef;
+      if (ref === undefined || ref === '' || openRefs.has(ref)) continue;
+      if (first || registry.get(ref) !== undefined) translator.onCompleted(contract, order, state);
     }
     const closed: string[] = [];
     const forgotten: string[] = [];

@@ -28,6 +28,13 @@ export interface IbOpenOrderSnapshot {
   readonly filled: number | undefined;
 }
 
+/** An order that ended, as reqCompletedOrders returns it (no order id: `permId` and `orderRef` identify it). */
+export interface IbCompletedOrderSnapshot {
+  readonly contract: Contract;
+  readonly order: Order;
+  readonly state: OrderState;
+}
+
 /** An execution as reqExecutions returns it. */
 export interface IbExecutionSnapshot {
   readonly contract: Contract;
@@ -63,6 +70,8 @@ export class IbSession {
   #openOrders: Map<number, { contract: Contract; order: Order; status: string; filled?: number }> | undefined;
   #openOrdersDone: (() => void) | undefined;
   #openOrdersQueue: Promise<unknown> = Promise.resolve();
+  #completed: IbCompletedOrderSnapshot[] | undefined;
+  #completedDone: (() => void) | undefined;
   #requestSeq = FIRST_REQUEST_ID;
   #nextOrderId = 0;
   #ready = false;
@@ -132,6 +141,24 @@ export class IbSession {
     return result;
   }
 
+  /** Whether TWS answers reqCompletedOrders (server version 150 and later). */
+  get supportsCompletedOrders(): boolean {
+    return this.#api.serverVersion >= 150;
+  }
+
+  /** API orders that ended in the current TWS session (reqCompletedOrders); callers run one at a time. */
+  requestCompletedOrders(): Promise<IbCompletedOrderSnapshot[]> {
+    return this.#track('reqCompletedOrders', this.#config.requestTimeoutMs, (resolve) => {
+      const collected: IbCompletedOrderSnapshot[] = [];
+      this.#completed = collected;
+      this.#completedDone = () => resolve(collected);
+      this.#api.reqCompletedOrders(true);
+    }, () => {
+      this.#completed = undefined;
+      this.#completedDone = undefined;
+    });
+  }
+
   /** Executions matching `filter` (reqExecutions), as TWS returns them up to execDetailsEnd. */
   requestExecutions(filter: ExecutionFilter): Promise<IbExecutionSnapshot[]> {
     const reqId = this.#requestSeq++;
@@ -164,6 +191,8 @@ export class IbSession {
       this.#handlers.orderStatus(orderId, status, filled, permId);
     });
     api.on(EventName.openOrderEnd, () => this.#openOrdersDone?.());
+    api.on(EventName.completedOrder, (contract, order, state) => this.#completed?.push({ contract, order, state }));
+    api.on(EventName.completedOrdersEnd, () => this.#completedDone?.());
     api.on(EventName.execDetails, (reqId, contract, execution) => {
       const request = this.#executionRequests.get(reqId);
       if (request !== undefined) request.push({ contract, execution });

@@ -149,6 +149,23 @@ export class IbTranslator {
     this.#finish(tracked, { kind: 'canceled', clientOrderId: tracked.clientOrderId, reason: 'IB_NOT_OPEN_AFTER_RECONNECT', time: this.#ctx.clock.now() });
   }
 
+  /**
+   * Settles an order TWS lists as completed (reqCompletedOrders): canceled or rejected with TWS's
+   * completed status as the reason; a filled one is left to its executions. Returns the order.
+   */
+  onCompleted(contract: Contract, order: Order, state: OrderState): TrackedOrder | undefined {
+    const ref = order.orderRef;
+    if (ref === undefined || ref === '') return undefined;
+    const tracked = this.learn(ref, this.#ctx.registry.get(ref)?.orderId ?? 0, contract, order, order.permId);
+    if (order.permId !== undefined) tracked.permId = order.permId;
+    tracked.filledQuantity = Math.max(tracked.filledQuantity, order.filledQuantity ?? 0);
+    const detail = state.completedStatus === undefined || state.completedStatus === '' ? '' : `: ${this.#ctx.scrub(state.completedStatus)}`;
+    if (CANCELED.has(state.status)) this.#finish(tracked, { kind: 'canceled', clientOrderId: ref, reason: `IB_CANCELLED${detail}`, time: this.#ctx.clock.now() });
+    else if (state.status === 'Inactive') this.#finishRejected(tracked, `IB_INACTIVE${detail}`);
+    else tracked.state = 'done';
+    return tracked;
+  }
+
   #onStatus(tracked: TrackedOrder, status: string): void {
     const time = this.#ctx.clock.now();
     if (tracked.state === 'sending' || tracked.state === 'sent') tracked.state = 'working';
@@ -174,6 +191,6 @@ export class IbTranslator {
     if (tracked.state === 'done') return;
     tracked.state = 'done';
     tracked.terminalReport = report;
-    this.#ctx.outbox.report(report);
+    if (!this.baseline) this.#ctx.outbox.report(report); // history at a process's first connect is kept for a resubmit, not emitted
   }
 }

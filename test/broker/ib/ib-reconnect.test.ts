@@ -27,25 +27,51 @@ test('a disconnect mid-order: fills made while away are emitted exactly once aft
   t.deepEqual(recorder.kinds(order.clientOrderId), ['accepted', 'fill', 'fill', 'fill']);
 });
 
-test('a restart of the peer: an order that ended during the outage is reported canceled, an open one keeps working', async (t) => {
+test('a restart of the peer: orders that ended during the outage are reported canceled, an open one keeps working', async (t) => {
   const { tws, venue, recorder } = await connected(t);
   const staying = venueOrder({ type: 'limit', limitPrice: 10, tif: 'gtc' });
-  const ending = venueOrder({ type: 'limit', limitPrice: 10 });
-  await venue.submit(staying);
-  await venue.submit(ending);
-  await recorder.report(ending.clientOrderId, 'accepted');
+  const canceled = venueOrder({ type: 'limit', limitPrice: 10 });
+  const vanished = venueOrder({ type: 'limit', limitPrice: 10 });
+  for (const order of [staying, canceled, vanished]) await venue.submit(order);
+  await recorder.report(vanished.clientOrderId, 'accepted');
   await tws.stop();
-  tws.order(ending.clientOrderId).status = 'Cancelled'; // a day order dropped by the restart
+  tws.order(canceled.clientOrderId).status = 'Cancelled'; // a day order dropped at the restart: TWS lists it as completed
+  tws.lose(tws.order(vanished.clientOrderId)); // TWS forgot it altogether
   tws.fill(tws.order(staying.clientOrderId), { quantity: 50, price: 10 });
   await waitFor(() => recorder.eventsOf('reconnect_scheduled').length >= 2, 'reconnect attempts while the peer is down');
   await tws.start();
   await waitFor(() => venue.status === 'connected' && recorder.eventsOf('reconciled').length === 2, 'reconnected and reconciled');
-  t.like(recorder.eventsOf('reconciled')[1], { openOrders: 1, missedFills: 1, closed: [ending.clientOrderId] });
-  t.like(recorder.reports.filter((r) => r.clientOrderId === ending.clientOrderId).at(-1), { kind: 'canceled', reason: 'IB_NOT_OPEN_AFTER_RECONNECT' });
+  t.like(recorder.eventsOf('reconciled')[1], { openOrders: 1, missedFills: 1, closed: [vanished.clientOrderId], forgotten: [] });
+  t.like(recorder.reports.filter((r) => r.clientOrderId === canceled.clientOrderId).at(-1), { kind: 'canceled', reason: 'IB_CANCELLED: Cancelled by Trader' });
+  t.like(recorder.reports.filter((r) => r.clientOrderId === vanished.clientOrderId).at(-1), { kind: 'canceled', reason: 'IB_NOT_OPEN_AFTER_RECONNECT' });
   t.deepEqual(recorder.fills(staying.clientOrderId).map((f) => f.leavesQuantity), [50]);
   tws.fill(tws.order(staying.clientOrderId), { quantity: 50, price: 10 });
   await recorder.report(staying.clientOrderId, 'fill', 2);
   t.deepEqual(recorder.fills(staying.clientOrderId).map((f) => f.leavesQuantity), [50, 0]);
+  t.is(tws.placements.length, 3);
+});
+
+test('a new instance learns orders that ended while no process was connected: their resubmit is a duplicate that repeats the end', async (t) => {
+  const { tws, venue: first, recorder: before } = await connected(t);
+  const canceled = venueOrder({ type: 'limit', limitPrice: 7 });
+  const rejected = venueOrder({ type: 'limit', limitPrice: 7 });
+  await first.submit(canceled);
+  await first.submit(rejected);
+  await before.report(rejected.clientOrderId, 'accepted');
+  await first.close();
+  tws.order(canceled.clientOrderId).status = 'Cancelled';
+  tws.order(rejected.clientOrderId).status = 'Inactive';
+
+  const { venue: second, recorder: after } = newVenue(t, tws);
+  await second.connect();
+  t.deepEqual(after.reports, [], 'history is not emitted at the first connect');
+  t.is((await second.submit(canceled)).outcome, 'duplicate');
+  t.is((await second.submit(rejected)).outcome, 'duplicate');
+  t.like(after.reports, [
+    { kind: 'canceled', clientOrderId: canceled.clientOrderId, reason: 'IB_CANCELLED: Cancelled by Trader' },
+    // It may have been acknowledged before the restart, and the OMS allows accepted -> canceled, never accepted -> rejected.
+    { kind: 'canceled', clientOrderId: rejected.clientOrderId, reason: 'IB_INACTIVE: Rejected' },
+  ]);
   t.is(tws.placements.length, 2);
 });
 

@@ -241,3 +241,15 @@ test('the broker actor restarted before TWS acknowledged its order, which TWS th
   t.is(path.tws.placements.length, 1);
   t.false((await path.order(id))!.ambiguous);
 });
+
+test('the whole process restarted and TWS canceled the unacknowledged order meanwhile: the broker resubmits, nothing is placed, the order is settled', async (t) => {
+  const path = await orderPath(t, { onPlaceOrder: () => undefined });
+  const id = path.submit({ type: 'limit', limitPrice: 99 });
+  await waitFor(() => placedAtPeer(path.tws, id) === 1, 'the order at the peer');
+  await path.crash();
+  path.tws.cancel(path.tws.order(id)); // TWS lists it among its completed orders now
+  await path.boot();
+  await until(async () => (await statusOf(path, id)) === 'canceled', 'the order canceled');
+  t.regex((await path.order(id))!.reason ?? '', /^IB_CANCELLED/);
+  t.is(path.tws.placements.length, 1);
+});

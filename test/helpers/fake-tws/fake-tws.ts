@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { formatExecTime, parseFilterTime } from './exec-time.js';
 import {
-  MAX_FAKE_SERVER_VERSION, MIN_FAKE_SERVER_VERSION, OUT, commissionReportMessage, errorMessage, executionDataEndMessage,
+  MAX_FAKE_SERVER_VERSION, MIN_FAKE_SERVER_VERSION, OUT, commissionReportMessage, completedOrderMessage, completedOrdersEndMessage, errorMessage, executionDataEndMessage,
   executionMessage, managedAccountsMessage, nextValidIdMessage, openOrderEndMessage, openOrderMessage, orderStatusMessage,
   parseCancelOrder, parsePlaceOrder, parseReqExecutions, parseStartApi,
 } from './messages.js';
@@ -58,7 +58,7 @@ const DONE: ReadonlySet<string> = new Set(['Filled', 'Cancelled', 'Inactive']);
 /**
  * A scriptable peer speaking the TWS socket protocol, so the real @stoqey/ib client runs against it. It holds
  * orders and executions across disconnects and restarts (reqOpenOrders and reqExecutions answer from that
- * memory), sends an order's messages to the connected session of the client id that placed it (or nowhere
+ * memory, as does reqCompletedOrders for orders that ended), sends an order's messages to the connected session of the client id that placed it (or nowhere
  * while that client is away), and logs every PLACE_ORDER in `placements`.
  *
  * @example
@@ -279,6 +279,7 @@ export class FakeTws {
       case OUT.REQ_OPEN_ORDERS: return this.#onReqOpenOrders(session);
       case OUT.REQ_EXECUTIONS: return this.#onReqExecutions(session, parseReqExecutions(fields));
       case OUT.REQ_IDS: return this.#send(session, nextValidIdMessage(this.#nextId(session.clientId ?? 0)));
+      case OUT.REQ_COMPLETED_ORDERS: return this.#onReqCompletedOrders(session);
       default: return undefined;
     }
   }
@@ -343,6 +344,15 @@ export class FakeTws {
       this.#send(session, orderStatusMessage(order));
     }
     this.#send(session, openOrderEndMessage());
+  }
+
+  #onReqCompletedOrders(session: FakeTwsSession): void {
+    for (const order of this.#orders) {
+      if (!DONE.has(order.status)) continue;
+      const completedStatus = order.status === 'Filled' ? 'Filled Size: ' + String(order.filled) : order.status === 'Inactive' ? 'Rejected' : 'Cancelled by Trader';
+      this.#send(session, completedOrderMessage(order, session.serverVersion, completedStatus));
+    }
+    this.#send(session, completedOrdersEndMessage());
   }
 
   #onReqExecutions(session: FakeTwsSession, filter: ExecutionFilterRequest): void {

@@ -16,6 +16,8 @@ export const IN = {
   OPEN_ORDER_END: 53,
   EXECUTION_DATA_END: 55,
   COMMISSION_REPORT: 59,
+  COMPLETED_ORDER: 101,
+  COMPLETED_ORDERS_END: 102,
 } as const;
 
 /** Ids of messages the client sends. */
@@ -26,6 +28,7 @@ export const OUT = {
   REQ_EXECUTIONS: 7,
   REQ_IDS: 8,
   START_API: 71,
+  REQ_COMPLETED_ORDERS: 99,
 } as const;
 
 /** Server versions whose layouts this file writes. */
@@ -254,4 +257,41 @@ export function openOrderEndMessage(): WireField[] {
 /** `[55, 1, reqId]`. */
 export function executionDataEndMessage(reqId: number): WireField[] {
   return [IN.EXECUTION_DATA_END, 1, reqId];
+}
+
+/**
+ * COMPLETED_ORDER (from version 150): no order id and no message version; @stoqey/ib's OrderDecoder reads
+ * it with version MAX_VALUE, so every version-gated field is present, in this order.
+ */
+export function completedOrderMessage(order: FakeOrder, v: number, completedStatus: string): WireField[] {
+  const m: WireField[] = [IN.COMPLETED_ORDER];
+  m.push(order.conId, order.symbol, order.secType, '', 0, '', '', order.exchange, order.currency, order.symbol, order.symbol);
+  m.push(order.action, order.totalQuantity, order.orderType, order.lmtPrice, order.auxPrice, order.tif);
+  // ocaGroup, account, openClose, origin, orderRef, permId, outsideRth, hidden, discretionaryAmt, goodAfterTime
+  m.push('', order.account, 'O', 0, order.orderRef, order.permId, 0, 0, 0, '');
+  m.push('', '', ''); // faGroup, faMethod, faPercentage (no faProfile at version MAX)
+  // modelCode, goodTillDate, rule80A, percentOffset, settlingFirm, shortSaleSlot, designatedLocation, exemptCode
+  m.push('', '', '', '', '', 0, '', -1);
+  m.push('', '', '', '', '', ''); // startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper, displaySize
+  m.push(0, 0, '', 0, 0); // sweepToFill, allOrNone, minQty, ocaType, triggerMethod
+  m.push('', 0, '', '', 0, 0); // volatility, volatilityType, deltaNeutralOrderType (empty), deltaNeutralAuxPrice, continuousUpdate, referencePriceType
+  m.push('', ''); // trailStopPrice, trailingPercent
+  m.push('', 0, 0, 0); // comboLegsDescription, comboLegs, orderComboLegs, smartComboRoutingParams
+  m.push('', '', '', ''); // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement (empty), hedgeType (empty)
+  m.push('', '', 0, 0, '', 0); // clearingAccount, clearingIntent, notHeld, deltaNeutral flag, algoStrategy (empty), solicited
+  m.push(order.status, 0, 0); // status, randomizeSize, randomizePrice
+  m.push(0); // conditions
+  m.push('', '', ''); // trailStopPrice, lmtPriceOffset, cashQty
+  m.push(0, 0); // dontUseAutoPriceForHedge, isOmsContainer
+  m.push('', order.filled, 0, 0, '', 0, 0, 0); // autoCancelDate, filledQuantity, refFuturesConId, autoCancelParent, shareholder, imbalanceOnly, routeMarketableToBbo, parentPermId
+  m.push('20240102 16:00:00 America/New_York', completedStatus);
+  if (v >= 170) m.push('', '', '', '', '');
+  if (v >= 183) m.push('');
+  if (v >= 184) m.push(0);
+  return m;
+}
+
+/** `[102]`: no version field. */
+export function completedOrdersEndMessage(): WireField[] {
+  return [IN.COMPLETED_ORDERS_END];
 }
