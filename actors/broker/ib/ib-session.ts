@@ -62,6 +62,7 @@ export class IbSession {
   readonly #clock: VenueClock;
   readonly #venue: string;
   readonly #handlers: IbSessionHandlers;
+  readonly #scrub: (message: string) => string;
   readonly #pending = new Set<Pending>();
   readonly #sentWaiters = new Map<string, () => void>();
   readonly #executionRequests = new Map<number, IbExecutionSnapshot[]>();
@@ -78,7 +79,9 @@ export class IbSession {
   #ended = false;
   #lastError: { code: number; message: string } | undefined;
 
-  constructor(venue: string, config: IbConfig, clock: VenueClock, handlers: IbSessionHandlers) {
+  /** `scrub` removes account ids from TWS messages before they go into errors. */
+  constructor(venue: string, config: IbConfig, clock: VenueClock, handlers: IbSessionHandlers, scrub: (message: string) => string) {
+    this.#scrub = scrub;
     this.#venue = venue;
     this.#config = config;
     this.#clock = clock;
@@ -212,14 +215,14 @@ export class IbSession {
     });
     api.on(EventName.disconnected, () => {
       const last = this.#lastError;
-      const cause = last === undefined ? new Error('socket closed') : new Error(`socket closed after IB code ${last.code}: ${last.message}`);
+      const cause = last === undefined ? new Error('socket closed') : new Error(`socket closed after IB code ${last.code}: ${this.#scrub(last.message)}`);
       this.#end(new VenueUnavailableError(this.#venue, 'connection', { cause }), true);
     });
   }
 
   #onError(code: number, id: number, message: string): void {
     this.#lastError = { code, message };
-    this.#requestFailures.get(id)?.(new IbRequestFailedError('reqExecutions', code, message));
+    this.#requestFailures.get(id)?.(new IbRequestFailedError('reqExecutions', code, this.#scrub(message)));
     this.#handlers.error(code, id, message);
   }
 

@@ -254,7 +254,7 @@ export class IbVenue implements Venue {
     if (this.#closed) return;
     this.#attempt += 1;
     this.#setStatus('connecting');
-    const session = new IbSession(this.name, this.#config, this.#clock, this.#handlers(() => session));
+    const session = new IbSession(this.name, this.#config, this.#clock, this.#handlers(() => session), (m) => this.#scrub(m));
     this.#session = session;
     this.#linkDown = false;
     try {

@@ -1,7 +1,10 @@
+import { Writable } from 'node:stream';
 import test from 'ava';
+import { pino } from 'pino';
 import { VenueUnavailableError } from '../../../actors/broker/errors.js';
 import { IbOrderNotModifiableError } from '../../../actors/broker/ib/ib-errors.js';
-import { ACCOUNT, connected, placedAtPeer, venueOrder, waitFor } from './support.js';
+import { FakeTws } from '../../helpers/fake-tws/index.js';
+import { ACCOUNT, connected, newVenue, placedAtPeer, venueOrder, waitFor } from './support.js';
 
 test('a market order is accepted and filled: permId is the venue order id, execId the fill id, commission from the report', async (t) => {
   const { tws, venue, recorder } = await connected(t, {
@@ -234,7 +237,6 @@ test('connectivity notices 1100 and 1102 are typed events; orders are refused un
 
 test('a second client with the same client id is told 326 and keeps retrying until the id is free', async (t) => {
   const { tws, venue } = await connected(t);
-  const { newVenue } = await import('./support.js');
   const { venue: second, recorder } = newVenue(t, tws);
   const ready = second.connect();
   await waitFor(() => recorder.eventsOf('ib_error').some((e) => e.code === 326), 'error 326');
@@ -276,4 +278,26 @@ test('held orders are bounded: refused past maxHeldOrders or holdTimeoutMs, canc
   await waitFor(() => venue.status === 'connected', 'reconnected');
   t.is((await venue.submit(canceled)).outcome, 'duplicate');
   t.is(tws.placements.length, 0);
+});
+
+test('the account id reaches neither the log nor any event, even when TWS puts it in a message', async (t) => {
+  let logged = '';
+  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _encoding, done) => { logged += chunk.toString(); done(); } }));
+  const tws = new FakeTws({ accounts: [ACCOUNT, 'DU0000002'], script: { onPlaceOrder: (o, peer) => peer.reject(o, 203, `The security is not available or allowed for this account: ${ACCOUNT}`) } });
+  await tws.start();
+  t.teardown(() => tws.stop());
+  const { venue, recorder } = newVenue(t, tws, {}, { logger });
+  await venue.connect();
+  const order = venueOrder();
+  await venue.submit(order);
+  await recorder.report(order.clientOrderId, 'rejected');
+  tws.broadcastNotice(1100, 'Connectivity between IB and Trader Workstation has been lost (DU0000002).');
+  await waitFor(() => venue.status === 'disconnected', 'disconnected on 1100');
+  tws.disconnectAll();
+  await waitFor(() => recorder.eventsOf('reconnect_scheduled').length > 0, 'a reconnect');
+  t.true(logged.includes('"code":203') && logged.includes('"code":1100'), 'the codes are logged');
+  for (const account of [ACCOUNT, 'DU0000002']) {
+    t.false(logged.includes(account), `${account} is not in the log`);
+    t.false(JSON.stringify([recorder.events, recorder.reports]).includes(account), `${account} is not in an event or report`);
+  }
 });
