@@ -2,7 +2,6 @@ import { connect, ErrorCode, Events } from 'nats';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { Codec, CodecError, DEFAULT_MAX_PAYLOAD_BYTES, MessageRegistry } from '../codec/index.js';
 import type { Envelope, EnvelopeAddress } from '../codec/index.js';
-import type { Cancellable } from '../clock.js';
 import { ActorNotFoundError, AskTimeoutError, MailboxFullError } from '../errors.js';
 import { errorInfo } from '../events.js';
 import type { DeadLetterReason } from '../events.js';
@@ -14,6 +13,9 @@ import type { NatsCredentials } from './credentials.js';
 import { InvalidTransportOptionsError, NodeUnreachableError, RemoteDeliveryError, TransportUnavailableError } from './errors.js';
 import type { TransportEvent } from './events.js';
 import { actorSubject, clusterNameProblem, pingSubject, replySubject, replyWildcard, SUBJECT_PREFIX } from './subjects.js';
+import { isBatch, splitBatch } from './batch-frame.js';
+import { DEFAULT_MAX_BATCH_BYTES, Outbox } from './outbox.js';
+import { PendingAsks } from './pending-asks.js';
 import {
   ASK_FAILED_SPEC,
   ASK_FAILED_TYPE,
@@ -65,6 +67,8 @@ export interface NatsTransportOptions {
    * `unauthorised` dead letter) or undefined to accept. NATS permissions remain the first line.
    */
   readonly authorize?: (envelope: Envelope) => string | undefined;
+  /** Largest batch of envelopes sent as one NATS message. Default {@link DEFAULT_MAX_BATCH_BYTES}; 0 turns batching off. */
+  readonly maxBatchBytes?: number;
   /** Default {@link DEFAULT_RECONNECT_TIME_WAIT_MS}. */
   readonly reconnectTimeWaitMs?: number;
   /** Default {@link DEFAULT_PING_INTERVAL_MS}. */
@@ -81,15 +85,6 @@ export interface TransportStats {
   readonly pendingAsks: number;
   readonly connected: boolean;
   readonly server: string;
-}
-
-interface PendingAsk {
-  readonly target: ActorRef<any>;
-  readonly messageType: string;
-  readonly timeoutMs: number;
-  readonly resolve: (value: any) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: Cancellable;
 }
 
 /** Answer of {@link NatsTransport.probe}: `absent` means no connection subscribes to the node's subjects. */
@@ -125,14 +120,14 @@ export class NatsTransport implements RemoteTransport {
   readonly #ownsConnection: boolean;
   readonly #authorize: ((envelope: Envelope) => string | undefined) | undefined;
   readonly #maxSkewMs: number;
-  readonly #pending = new Map<string, PendingAsk>();
+  readonly #pending: PendingAsks;
+  readonly #outbox: Outbox;
   readonly #subjects = new Map<string, string>();
   readonly #subs: Subscription[] = [];
   readonly #replyPrefix: string;
   readonly #clusterPrefix: string;
   readonly #idPrefix = `${Math.random().toString(36).slice(2, 8)}-`;
   #msgSeq = 0;
-  #askSeq = 0;
   #connected = true;
   #closed = false;
   #sent = 0;
@@ -177,10 +172,12 @@ export class NatsTransport implements RemoteTransport {
     registry.register(ASK_FAILED_TYPE, ASK_FAILED_SPEC);
     const serverMax = connection.info?.max_payload ?? Number.MAX_SAFE_INTEGER;
     this.codec = new Codec({ registry, maxPayloadBytes: Math.min(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, serverMax) });
+    this.#pending = new PendingAsks(system.clock);
+    this.#outbox = new Outbox(connection, Math.min(options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES, serverMax - 1), (items, error) => this.#lost(items, error));
     this.#replyPrefix = replySubject(this.cluster, this.node, '');
     this.#clusterPrefix = `${SUBJECT_PREFIX}.${this.cluster}.`;
     this.#subs.push(
-      connection.subscribe(actorSubject(this.cluster, this.node), { callback: (error, msg) => this.#onActorMessage(error, msg) }),
+      connection.subscribe(actorSubject(this.cluster, this.node), { callback: (error, msg) => this.#onActorSubject(error, msg) }),
       connection.subscribe(replyWildcard(this.cluster, this.node), { callback: (error, msg) => this.#onReply(error, msg) }),
       connection.subscribe(pingSubject(this.cluster, this.node), { callback: (_error, msg) => msg.respond(EMPTY) }),
     );
@@ -222,32 +219,27 @@ export class NatsTransport implements RemoteTransport {
       if (error instanceof CodecError) return reasonForCodecError(error);
       throw error;
     }
-    return this.#publish(subject, bytes, undefined);
+    this.#outbox.push(subject, bytes, new LostTell(ref, message, sender));
+    this.#sent++;
+    return undefined;
   }
 
   ask<R>(ref: ActorRef<any>, message: Message, timeoutMs: number): Promise<R> {
     if (!this.connected) return Promise.reject(new TransportUnavailableError(this.node, this.#closed ? 'closed' : 'disconnected'));
     const down = this.routeCheck?.(ref.node!);
     if (down !== undefined) return Promise.reject(new NodeUnreachableError(ref.node!, down));
-    const id = (++this.#askSeq).toString(36);
-    const clock = this.system.clock;
+    const id = this.#pending.nextId();
     let bytes: Uint8Array;
     try {
-      bytes = this.#encode(ref, message, askSenderRef(this.node, id), clock.now() + timeoutMs);
+      bytes = this.#encode(ref, message, askSenderRef(this.node, id), this.system.clock.now() + timeoutMs);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<R>((resolve, reject) => {
-      const timer = clock.setTimer(timeoutMs, () => {
-        this.#pending.delete(id);
-        reject(new AskTimeoutError(formatRef(ref), timeoutMs, message.type));
-      });
-      this.#pending.set(id, { target: ref, messageType: message.type, timeoutMs, resolve, reject, timer });
-      const failure = this.#publish(this.#subjectOf(ref.node!), bytes, `${this.#replyPrefix}${id}`);
-      if (failure !== undefined) {
-        this.#settle(id);
-        reject(failure === 'too-large' ? new RemoteDeliveryError(ref.node!, ref.path, failure, `frame of ${bytes.byteLength} bytes exceeds the server's max_payload`) : new TransportUnavailableError(this.node, 'disconnected'));
-      }
+      this.#pending.add(id, ref, message.type, timeoutMs, resolve, reject, () => new AskTimeoutError(formatRef(ref), timeoutMs, message.type));
+      // The reply subject on the publish is what makes the server answer "no responders" for a missing node.
+      this.#outbox.push(this.#subjectOf(ref.node!), bytes, id, `${this.#replyPrefix}${id}`);
+      this.#sent++;
     });
   }
 
@@ -265,8 +257,9 @@ export class NatsTransport implements RemoteTransport {
     }
   }
 
-  /** Resolves when the server has processed everything published so far. */
+  /** Publishes what is queued and resolves when the server has processed everything published so far. */
   flush(): Promise<void> {
+    this.#outbox.flush();
     return this.connection.flush();
   }
 
@@ -278,7 +271,8 @@ export class NatsTransport implements RemoteTransport {
     if (this.#closed) return;
     this.#closed = true;
     if (this.system.transport === this) this.system.transport = undefined;
-    this.#rejectAllPending();
+    this.#outbox.flush();
+    this.#pending.rejectAll(() => new TransportUnavailableError(this.node, 'closed'));
     for (const sub of this.#subs) sub.unsubscribe();
     if (this.#ownsConnection && !this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
   }
@@ -307,32 +301,44 @@ export class NatsTransport implements RemoteTransport {
     return this.codec.encodeEnvelope(env);
   }
 
-  #publish(subject: string, bytes: Uint8Array, reply: string | undefined): DeadLetterReason | undefined {
-    try {
-      if (reply === undefined) this.connection.publish(subject, bytes);
-      else this.connection.publish(subject, bytes, { reply });
-    } catch (error) {
-      // nats.js throws synchronously for a closed connection or a frame over the server's max_payload.
-      return (error as NatsError).code === ErrorCode.MaxPayloadExceeded ? 'too-large' : 'no-route';
+  /** A queued send that could not be published (the connection closed): tells become dead letters, asks fail. */
+  #lost(items: readonly unknown[], error: unknown): void {
+    for (const item of items) {
+      if (item instanceof LostTell) this.system.deadLetter(item.ref, item.message, item.sender, 'no-route', `not published: ${(error as Error).message}`);
+      else if (typeof item === 'string') this.#pending.take(item)?.reject(new TransportUnavailableError(this.node, 'closed'));
     }
-    this.#sent++;
-    return undefined;
   }
 
   // ---- receiving ----
 
-  #onActorMessage(error: NatsError | null, msg: Msg): void {
+  #onActorSubject(error: NatsError | null, msg: Msg): void {
     if (error !== null) return;
-    this.#received++;
     const bytes = msg.data;
+    if (!isBatch(bytes)) {
+      this.#onFrame(msg.subject, bytes, msg.reply);
+      return;
+    }
+    let frames: Uint8Array[];
+    try {
+      frames = splitBatch(bytes);
+    } catch (failure) {
+      this.#received++;
+      this.#rejectFrame(msg.subject, bytes, failure);
+      return;
+    }
+    for (const frame of frames) this.#onFrame(msg.subject, frame, undefined);
+  }
+
+  #onFrame(subject: string, bytes: Uint8Array, reply: string | undefined): void {
+    this.#received++;
     let env: Envelope;
     try {
       env = this.codec.decodeEnvelope(bytes);
     } catch (failure) {
-      this.#rejectFrame(msg.subject, bytes, failure);
+      this.#rejectFrame(subject, bytes, failure);
       // The sender is in the undecodable frame; an ask still names its reply subject, so answer there.
-      if (msg.reply !== undefined && msg.reply.startsWith(this.#clusterPrefix) && msg.reply.includes('.reply.')) {
-        this.#publishAskFailed(msg.reply, TRANSPORT_PATH, reasonForCodecError(failure), detailOf(failure));
+      if (reply !== undefined && reply.startsWith(this.#clusterPrefix) && reply.includes('.reply.')) {
+        this.#publishAskFailed(reply, TRANSPORT_PATH, reasonForCodecError(failure), detailOf(failure));
       }
       return;
     }
@@ -345,7 +351,7 @@ export class NatsTransport implements RemoteTransport {
     else if (env.recipient.node !== undefined && env.recipient.node !== this.node) problem = `recipient node ${env.recipient.node} is not this node`;
     else if (sender !== undefined && sender.node === undefined) problem = 'sender has no node';
     if (problem !== undefined) {
-      this.#reject(recipient, body ?? frameSummary(msg.subject, bytes, undefined), sender, 'malformed', problem);
+      this.#reject(recipient, body ?? frameSummary(subject, bytes, undefined), sender, 'malformed', problem);
       return;
     }
     const denial = this.#authorize?.(env);
@@ -364,12 +370,10 @@ export class NatsTransport implements RemoteTransport {
   #onReply(error: NatsError | null, msg: Msg): void {
     if (error !== null) return;
     const id = msg.subject.slice(this.#replyPrefix.length);
-    const pending = this.#pending.get(id);
     if (msg.data.byteLength === 0 && msg.headers?.code === 503) {
       // NATS no-responders: nobody subscribes to the target node's subject.
-      if (pending === undefined) return;
-      this.#settle(id);
-      pending.reject(new NodeUnreachableError(pending.target.node!, 'no subscriber on its subject (node not connected)'));
+      const pending = this.#pending.take(id);
+      pending?.reject(new NodeUnreachableError(pending.target.node!, 'no subscriber on its subject (node not connected)'));
       return;
     }
     this.#received++;
@@ -378,17 +382,14 @@ export class NatsTransport implements RemoteTransport {
       env = this.codec.decodeEnvelope(msg.data);
     } catch (failure) {
       this.#rejectFrame(msg.subject, msg.data, failure);
-      if (pending !== undefined) {
-        this.#settle(id);
-        pending.reject(failure as Error);
-      }
+      this.#pending.take(id)?.reject(failure as Error);
       return;
     }
+    const pending = this.#pending.take(id);
     if (pending === undefined) {
       this.system.deadLetter(askSenderRef(this.node, id), env.body, env.sender, 'ask-expired', 'reply to a remote ask that timed out or never existed');
       return;
     }
-    this.#settle(id);
     if (env.type === ASK_FAILED_TYPE) pending.reject(askFailedError(pending.target, env.body as AskFailed, pending.messageType));
     else pending.resolve(env.body);
   }
@@ -411,23 +412,9 @@ export class NatsTransport implements RemoteTransport {
 
   #publishAskFailed(subject: string, path: string, reason: DeadLetterReason, detail: string | undefined): void {
     try {
-      this.#publish(subject, this.#encode({ node: ASK_NODE, path: TRANSPORT_PATH }, askFailedBody(path, reason, detail), undefined, undefined), undefined);
+      this.#outbox.push(subject, this.#encode({ node: ASK_NODE, path: TRANSPORT_PATH }, askFailedBody(path, reason, detail), undefined, undefined), undefined);
     } catch {
       // best effort: the asker times out instead
-    }
-  }
-
-  #settle(id: string): void {
-    const pending = this.#pending.get(id);
-    if (pending === undefined) return;
-    this.#pending.delete(id);
-    pending.timer.cancel();
-  }
-
-  #rejectAllPending(): void {
-    for (const [id, pending] of this.#pending) {
-      this.#settle(id);
-      pending.reject(new TransportUnavailableError(this.node, 'closed'));
     }
   }
 
@@ -456,7 +443,7 @@ export class NatsTransport implements RemoteTransport {
 
   #onClosed(): void {
     this.#connected = false;
-    this.#rejectAllPending();
+    this.#pending.rejectAll(() => new TransportUnavailableError(this.node, 'closed'));
     if (this.system.transport === this) this.system.transport = undefined;
     this.#closed = true;
     this.#publishEvent({ type: 'transport.closed', at: this.system.clock.now(), node: this.node });
@@ -465,6 +452,15 @@ export class NatsTransport implements RemoteTransport {
   #publishEvent(event: TransportEvent): void {
     this.system.events.publish(event);
   }
+}
+
+/** A tell waiting in the outbox, kept so it can become a dead letter if it is never published. */
+class LostTell {
+  constructor(
+    readonly ref: ActorRef<any>,
+    readonly message: Message,
+    readonly sender: ActorRef<any> | undefined,
+  ) {}
 }
 
 function askFailedBody(path: string, reason: DeadLetterReason, detail: string | undefined): AskFailed {
@@ -490,7 +486,7 @@ function optionProblems(options: NatsTransportOptions): string[] {
   if (cluster !== undefined) problems.push(`cluster: ${cluster}`);
   const max = options?.maxPayloadBytes;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) problems.push('maxPayloadBytes must be a positive integer');
-  for (const key of ['reconnectTimeWaitMs', 'pingIntervalMs', 'maxClockSkewMs'] as const) {
+  for (const key of ['reconnectTimeWaitMs', 'pingIntervalMs', 'maxClockSkewMs', 'maxBatchBytes'] as const) {
     const v = options?.[key];
     if (v !== undefined && !(Number.isFinite(v) && v >= 0)) problems.push(`${key} must be a non-negative number`);
   }
