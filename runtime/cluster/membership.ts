@@ -2,7 +2,7 @@ import type { KV, KvEntry, QueuedIterator } from 'nats';
 import type { Cancellable } from '../clock.js';
 import { errorInfo } from '../events.js';
 import type { ActorSystem } from '../system.js';
-import type { ProbeResult } from '../transport/nats-transport.js';
+import type { ProbeResult } from '../transport/transport-options.js';
 import { nodeKey } from './buckets.js';
 import { InvalidClusterOptionsError } from './errors.js';
 import type { ClusterEvent, NodeDownReason } from './events.js';

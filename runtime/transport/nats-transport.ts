@@ -1,18 +1,19 @@
 import { connect, ErrorCode, Events } from 'nats';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { Codec, CodecError, DEFAULT_MAX_PAYLOAD_BYTES, MessageRegistry } from '../codec/index.js';
-import type { Envelope, EnvelopeAddress } from '../codec/index.js';
-import { ActorNotFoundError, AskTimeoutError, MailboxFullError } from '../errors.js';
+import type { Envelope } from '../codec/index.js';
+import { AskTimeoutError } from '../errors.js';
 import { errorInfo } from '../events.js';
 import type { DeadLetterReason } from '../events.js';
 import { formatRef } from '../ref.js';
 import type { ActorRef, Message } from '../ref.js';
 import type { ActorSystem, RemoteTransport } from '../system.js';
 import { credentialOptions } from './credentials.js';
-import type { NatsCredentials } from './credentials.js';
-import { InvalidTransportOptionsError, NodeUnreachableError, RemoteDeliveryError, TransportUnavailableError } from './errors.js';
+import { InvalidTransportOptionsError, NodeUnreachableError, TransportUnavailableError } from './errors.js';
 import type { TransportEvent } from './events.js';
-import { actorSubject, clusterNameProblem, pingSubject, replySubject, replyWildcard, SUBJECT_PREFIX } from './subjects.js';
+import { actorSubject, pingSubject, replySubject, replyWildcard, SUBJECT_PREFIX } from './subjects.js';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_PING_INTERVAL_MS, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_RECONNECT_TIME_WAIT_MS, optionProblems } from './transport-options.js';
+import type { NatsTransportOptions, ProbeResult, TransportStats } from './transport-options.js';
 import { isBatch, splitBatch } from './batch-frame.js';
 import { DEFAULT_MAX_BATCH_BYTES, Outbox } from './outbox.js';
 import { PendingAsks } from './pending-asks.js';
@@ -20,9 +21,12 @@ import {
   ASK_FAILED_SPEC,
   ASK_FAILED_TYPE,
   ASK_NODE,
+  askFailedBody,
+  askFailedError,
   askSenderRef,
   detailOf,
   frameSummary,
+  LostTell,
   OpenMessageRegistry,
   parseAskRef,
   reasonForCodecError,
@@ -30,72 +34,15 @@ import {
 } from './wire.js';
 import type { AskFailed } from './wire.js';
 
-/** Wait between reconnect attempts; small, so a client moves to another server within ~100 ms. */
-export const DEFAULT_RECONNECT_TIME_WAIT_MS = 100;
-/** Client-to-server ping interval; two missed pongs mark a hung server's connection stale. */
-export const DEFAULT_PING_INTERVAL_MS = 5_000;
-/** How long a liveness probe waits for an answer. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 500;
-/** A message is dropped as expired only when its deadline passed longer ago than this (clock skew between hosts). */
-export const DEFAULT_MAX_CLOCK_SKEW_MS = 1_000;
-
 const EMPTY = new Uint8Array(0);
-
-/** Options for {@link NatsTransport}. */
-export interface NatsTransportOptions {
-  /** Cluster name: the second subject token, so several clusters can share NATS servers. */
-  readonly cluster: string;
-  /** NATS server URLs; the client moves between them on failure. Required by {@link NatsTransport.connect}. */
-  readonly servers?: string | readonly string[];
-  /** Connection name shown by the server's monitoring. Default `bifrost-<cluster>-<node>`. */
-  readonly name?: string;
-  readonly credentials?: NatsCredentials;
-  /**
-   * The message types this node sends and accepts (strict mode, the default: anything else is refused on
-   * both sides). Register every protocol's types at start-up. Default: an empty registry.
-   */
-  readonly registry?: MessageRegistry;
-  /**
-   * Permissive mode: accept and send any `type`, as version 1 without validation, alongside the registered
-   * ones. For development and tests; production nodes register their protocols.
-   */
-  readonly acceptUnregisteredTypes?: boolean;
-  /** Largest encoded envelope sent or accepted; capped by the server's max_payload. Default 1 MiB. */
-  readonly maxPayloadBytes?: number;
-  /**
-   * Called for every decoded incoming envelope; return a reason to refuse it (it becomes an
-   * `unauthorised` dead letter) or undefined to accept. NATS permissions remain the first line.
-   */
-  readonly authorize?: (envelope: Envelope) => string | undefined;
-  /** Largest batch of envelopes sent as one NATS message. Default {@link DEFAULT_MAX_BATCH_BYTES}; 0 turns batching off. */
-  readonly maxBatchBytes?: number;
-  /** Default {@link DEFAULT_RECONNECT_TIME_WAIT_MS}. */
-  readonly reconnectTimeWaitMs?: number;
-  /** Default {@link DEFAULT_PING_INTERVAL_MS}. */
-  readonly pingIntervalMs?: number;
-  /** Default {@link DEFAULT_MAX_CLOCK_SKEW_MS}. */
-  readonly maxClockSkewMs?: number;
-}
-
-/** Counters for the inspector and benchmarks. */
-export interface TransportStats {
-  readonly sent: number;
-  readonly received: number;
-  readonly rejected: number;
-  readonly pendingAsks: number;
-  readonly connected: boolean;
-  readonly server: string;
-}
-
-/** Answer of {@link NatsTransport.probe}: `absent` means no connection subscribes to the node's subjects. */
-export type ProbeResult = 'alive' | 'absent' | 'timeout' | 'unavailable';
 
 /**
  * The cluster transport over core NATS. Each node subscribes to its actor subject, its reply wildcard
  * and its ping subject (see subjects.ts); envelopes are the runtime codec's frames.
  *
- * - `tell` is one core publish: at-most-once. While the connection is down nothing is published and the
- *   message becomes a `no-route` dead letter instead of vanishing in the client.
+ * - `tell` is a core publish: at-most-once. Envelopes for one node sent in the same tick travel as one
+ *   batch (outbox.ts). While the connection is down nothing is published and the message becomes a
+ *   `no-route` dead letter instead of vanishing in the client.
  * - `ask` publishes with the temporary sender `{ node: '$ask', path: '/$ask/<node>/<id>' }` and waits for
  *   a reply on `bifrost.<cluster>.<node>.reply.<id>`; it rejects with `AskTimeoutError` after the timeout,
  *   at once with `NodeUnreachableError` when no node subscribes (NATS no-responders), and with
@@ -452,43 +399,4 @@ export class NatsTransport implements RemoteTransport {
   #publishEvent(event: TransportEvent): void {
     this.system.events.publish(event);
   }
-}
-
-/** A tell waiting in the outbox, kept so it can become a dead letter if it is never published. */
-class LostTell {
-  constructor(
-    readonly ref: ActorRef<any>,
-    readonly message: Message,
-    readonly sender: ActorRef<any> | undefined,
-  ) {}
-}
-
-function askFailedBody(path: string, reason: DeadLetterReason, detail: string | undefined): AskFailed {
-  return detail === undefined ? { type: ASK_FAILED_TYPE, reason, path } : { type: ASK_FAILED_TYPE, reason, path, detail: detail.slice(0, 500) };
-}
-
-function askFailedError(target: ActorRef<any>, failed: AskFailed, messageType: string): Error {
-  const where = formatRef(target);
-  switch (failed.reason) {
-    case 'unknown':
-    case 'stopped':
-      return new ActorNotFoundError(where);
-    case 'mailbox-full':
-      return new MailboxFullError(where, 0, messageType);
-    default:
-      return new RemoteDeliveryError(target.node!, target.path, failed.reason, failed.detail);
-  }
-}
-
-function optionProblems(options: NatsTransportOptions): string[] {
-  const problems: string[] = [];
-  const cluster = clusterNameProblem(options?.cluster);
-  if (cluster !== undefined) problems.push(`cluster: ${cluster}`);
-  const max = options?.maxPayloadBytes;
-  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) problems.push('maxPayloadBytes must be a positive integer');
-  for (const key of ['reconnectTimeWaitMs', 'pingIntervalMs', 'maxClockSkewMs', 'maxBatchBytes'] as const) {
-    const v = options?.[key];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) problems.push(`${key} must be a non-negative number`);
-  }
-  return problems;
 }

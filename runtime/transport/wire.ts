@@ -1,7 +1,10 @@
 import { CodecError, InvalidMessageError, MessageRegistry, PayloadTooLargeError, UnknownMessageTypeError, UnsupportedVersionError } from '../codec/index.js';
 import type { MessageSpec } from '../codec/index.js';
+import { ActorNotFoundError, MailboxFullError } from '../errors.js';
 import type { DeadLetterReason } from '../events.js';
-import type { ActorRef } from '../ref.js';
+import { formatRef } from '../ref.js';
+import type { ActorRef, Message } from '../ref.js';
+import { RemoteDeliveryError } from './errors.js';
 
 /**
  * The node name of a remote ask's temporary sender. An ask from node A carries the sender
@@ -86,4 +89,30 @@ export function frameSummary(subject: string, bytes: Uint8Array, error: unknown)
   const claimed = error instanceof UnknownMessageTypeError ? error.messageType : error instanceof InvalidMessageError ? error.messageType : undefined;
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(16, bytes.byteLength)).toString('hex');
   return { type: claimed ?? '$undecodable', subject, sizeBytes: bytes.byteLength, head };
+}
+
+/** A tell waiting in the outbox, kept so it can become a dead letter if it is never published. */
+export class LostTell {
+  constructor(
+    readonly ref: ActorRef<any>,
+    readonly message: Message,
+    readonly sender: ActorRef<any> | undefined,
+  ) {}
+}
+
+export function askFailedBody(path: string, reason: DeadLetterReason, detail: string | undefined): AskFailed {
+  return detail === undefined ? { type: ASK_FAILED_TYPE, reason, path } : { type: ASK_FAILED_TYPE, reason, path, detail: detail.slice(0, 500) };
+}
+
+export function askFailedError(target: ActorRef<any>, failed: AskFailed, messageType: string): Error {
+  const where = formatRef(target);
+  switch (failed.reason) {
+    case 'unknown':
+    case 'stopped':
+      return new ActorNotFoundError(where);
+    case 'mailbox-full':
+      return new MailboxFullError(where, 0, messageType);
+    default:
+      return new RemoteDeliveryError(target.node!, target.path, failed.reason, failed.detail);
+  }
 }

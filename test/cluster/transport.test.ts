@@ -105,6 +105,14 @@ test('an ask forwarded back to the asking node is answered from there', async (t
   t.deepEqual(pong, { type: 'echo.pong', n: 3, from: 'node-a' });
 });
 
+test('a local ask forwarded to another node is answered back across the wire', async (t) => {
+  const { systems: [a, b] } = await nodes(t, 2);
+  b!.spawn(Echo, 'echo');
+  const local = a!.spawn(Echo, 'local');
+  const pong = await a!.ask<EchoReply, EchoMsg>(local, { type: 'echo.forward', to: at('node-b', '/echo'), n: 5 }, 5_000);
+  t.deepEqual(pong, { type: 'echo.pong', n: 5, from: 'node-b' });
+});
+
 test('an ask forwarded to a third node is answered from that node straight to the asker', async (t) => {
   const { systems: [a, b, c] } = await nodes(t, 3);
   b!.spawn(Echo, 'echo');
