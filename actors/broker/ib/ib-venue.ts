@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { SystemClock } from '../../../runtime/clock.js';
 import { VenueUnavailableError } from '../errors.js';
 import type {
   ExecutionCursor, ExecutionPage, SubmitAck, Unsubscribe, Venue, VenueOpenOrder, VenueOrder, VenueReport, VenueStatus,
@@ -13,6 +12,7 @@ import { IbHeldOrders } from './ib-held-orders.js';
 import { ibOrderProblem, modifiedIbOrder, toIbContract, toIbOrder } from './ib-mapping.js';
 import type { IbOrderChanges } from './ib-mapping.js';
 import { Listeners } from './ib-listeners.js';
+import { WALL_CLOCK } from './ib-wall-clock.js';
 import { IbOrderRegistry } from './ib-order-registry.js';
 import type { TrackedOrder } from './ib-order-registry.js';
 import { IbOutbox } from './ib-outbox.js';
@@ -30,7 +30,7 @@ export interface IbVenueOptions {
   readonly config: IbConfig;
   /** Default `ib`. */
   readonly name?: string;
-  /** Timers and timestamps. Default: the system clock. */
+  /** Timers and timestamps. Default: the wall clock, with timers that keep the process alive until `close()`. */
   readonly clock?: VenueClock;
   /** Connection changes and IB codes are logged here (never the account). Default: no logging. */
   readonly logger?: Logger;
@@ -90,7 +90,7 @@ export class IbVenue implements Venue {
   constructor(options: IbVenueOptions) {
     this.name = options.name ?? DEFAULT_IB_VENUE_NAME;
     this.#config = options.config;
-    this.#clock = options.clock ?? new SystemClock();
+    this.#clock = options.clock ?? WALL_CLOCK;
     this.#log = options.logger;
     this.#resolvePortfolio = options.resolvePortfolio;
     this.#random = options.random ?? Math.random;
