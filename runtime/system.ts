@@ -20,6 +20,10 @@ import type { SupervisorStrategy } from '../supervision/strategy.js';
 
 export const DEFAULT_THROUGHPUT = 1_000;
 export const DEFAULT_NODE_NAME = 'local';
+/** Consecutive idle microtask turns after which a manual-dispatch system counts as settled. */
+const MANUAL_SETTLE_IDLE_TURNS = 8;
+/** Microtask turns to wait for in-flight work before yielding to the event loop (I/O). */
+const MANUAL_SETTLE_MICROTASK_SPINS = 64;
 
 export interface ActorSystemOptions {
   /** Name of this node in refs (`{ node, path }`). Default {@link DEFAULT_NODE_NAME}. */
@@ -356,19 +360,38 @@ export class ActorSystem {
    * backoff) do not count: with a SimulatedClock, advance it and await `settled()` again.
    */
   async settled(): Promise<void> {
+    if (this.manualDispatch) return this.#settleManual();
     let quiet = 0;
     while (quiet < 2) {
-      if (this.manualDispatch) {
-        this.runUntilIdle();
-        // Let resolved promises (async receives, recoveries) run before deciding the system is idle.
-        for (let i = 0; i < 8 && this.active > 0; i++) {
-          await Promise.resolve();
-          this.runUntilIdle();
-        }
-        if (this.active === 0) return;
-      }
       await new Promise<void>((resolve) => setImmediate(resolve));
       quiet = this.active === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  /**
+   * Runs ready actors, then lets promise continuations run, until several turns in a row find nothing to
+   * do. A continuation can make an actor ready a microtask or two after the work it waited for was
+   * counted as done (a journal commit, then the effect chained on it), so one idle check is not enough.
+   */
+  async #settleManual(): Promise<void> {
+    let spins = 0;
+    for (let idleTurns = 0; idleTurns < MANUAL_SETTLE_IDLE_TURNS; ) {
+      const ran = this.runUntilIdle();
+      if (ran > 0) {
+        idleTurns = 0;
+        spins = 0;
+      } else if (this.active > 0) {
+        idleTurns = 0;
+        if (++spins > MANUAL_SETTLE_MICROTASK_SPINS) {
+          // Microtasks are not finishing it: real I/O or a setImmediate group commit is in flight.
+          spins = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+      } else {
+        idleTurns++;
+      }
+      await Promise.resolve();
     }
   }
 

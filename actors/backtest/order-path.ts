@@ -1,0 +1,94 @@
+import type { ActorRef } from '../../runtime/ref.js';
+import type { ActorSystem } from '../../runtime/system.js';
+import type { Bar } from '../domain/bar.js';
+import type { InstrumentRegistry } from '../domain/instrument.js';
+import { BrokerActor } from '../broker/broker-actor.js';
+import type { BrokerProtocol } from '../broker/protocol.js';
+import { attachOrderPath } from '../broker/services.js';
+import type { Venue } from '../broker/venue.js';
+import { PortfolioActor } from '../portfolio/portfolio-actor.js';
+import type { PortfolioProtocol, PortfolioSnapshotReply } from '../portfolio/protocol.js';
+import type { RiskLimits } from '../risk/limits.js';
+import { RiskActor } from '../risk/risk-actor.js';
+import type { RiskProtocol } from '../risk/protocol.js';
+
+/** Returns kept per symbol for the risk actor's VaR (one year of daily bars). */
+export const DEFAULT_VAR_WINDOW_RETURNS = 252;
+export const BACKTEST_VAR_REFRESH_MS = 7 * 86_400_000;
+
+export interface OrderPathOptions {
+  readonly portfolioId: string;
+  readonly initialCash: number;
+  readonly instruments: InstrumentRegistry;
+  readonly venue: Venue;
+  readonly riskKey: Buffer;
+  readonly limits?: Partial<RiskLimits>;
+  /** Returns per symbol sent to the risk actor for VaR. Default {@link DEFAULT_VAR_WINDOW_RETURNS}. */
+  readonly varWindow?: number;
+}
+
+/** The order-path actors of a backtest and how the engine feeds them. */
+export interface BacktestOrderPath {
+  readonly risk: ActorRef<RiskProtocol>;
+  readonly broker: ActorRef<BrokerProtocol>;
+  readonly portfolio: ActorRef<PortfolioProtocol>;
+  /** The venue sees the slice's bars: orders waiting from the last slice fill at the open. */
+  feedVenue(slice: readonly Bar[]): void;
+  /** The portfolio marks to the closes; the risk actor learns the prices. */
+  feedMarks(slice: readonly Bar[]): void;
+  /** The portfolio's equity curve at the end of the run. */
+  finish(): Promise<{ equityCurve: readonly { time: number; equity: number }[] }>;
+}
+
+/** Spawns the real RiskActor, BrokerActor and PortfolioActor as the live node does, wired to `venue`. */
+export async function spawnOrderPath(system: ActorSystem, options: OrderPathOptions): Promise<BacktestOrderPath> {
+  attachOrderPath(system, { riskKey: options.riskKey, venues: new Map([[options.venue.name, options.venue]]) });
+  const portfolio = system.spawn(PortfolioActor, 'portfolio', { portfolioId: options.portfolioId, initialCash: options.initialCash }) as ActorRef<PortfolioProtocol>;
+  const broker = system.spawn(BrokerActor, 'broker', { brokerId: 'backtest', venue: options.venue.name, riskIds: ['risk'], portfolioRef: portfolio }) as ActorRef<BrokerProtocol>;
+  const risk = system.spawn(RiskActor, 'risk', {
+    riskId: 'risk',
+    instruments: options.instruments.symbols().map((s) => options.instruments.require(s)),
+    broker,
+    portfolios: { [options.portfolioId]: portfolio },
+    // Display VaR (inspector, UI) refreshes weekly of simulated time; pre-trade checks compute their own.
+    varRefreshMs: BACKTEST_VAR_REFRESH_MS,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  }) as ActorRef<RiskProtocol>;
+  await system.settled();
+  const window = options.varWindow ?? DEFAULT_VAR_WINDOW_RETURNS;
+  const lastClose = new Map<string, number>();
+  const returns = new Map<string, number[]>();
+  return {
+    risk,
+    broker,
+    portfolio,
+    feedVenue(slice) {
+      for (const bar of slice) system.tell(broker, { type: 'broker.marketBar', bar });
+    },
+    feedMarks(slice) {
+      const time = slice[0]!.time;
+      const prices: Record<string, number> = {};
+      for (const bar of slice) {
+        prices[bar.symbol] = bar.close;
+        system.tell(risk, { type: 'risk.priceUpdate', symbol: bar.symbol, price: bar.close, time });
+        // The risk actor's VaR needs each symbol's recent returns, as live market data would feed them.
+        const previous = lastClose.get(bar.symbol);
+        lastClose.set(bar.symbol, bar.close);
+        if (previous === undefined) continue;
+        const series = returns.get(bar.symbol) ?? [];
+        series.push(bar.close / previous - 1);
+        if (series.length > window) series.shift();
+        returns.set(bar.symbol, series);
+        system.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns: series.slice() });
+      }
+      system.tell(portfolio, { type: 'portfolio.markPrices', prices, time });
+    },
+    async finish() {
+      // Under manual dispatch nothing runs until the engine drives it: ask, then run the system.
+      const pending = system.ask<PortfolioSnapshotReply>(portfolio, { type: 'portfolio.getSnapshot' }, 60_000);
+      await system.settled();
+      const reply = await pending;
+      return { equityCurve: reply.snapshot.equityHistory };
+    },
+  };
+}
