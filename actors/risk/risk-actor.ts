@@ -94,6 +94,12 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
     return replayRiskEvent(books, event);
   }
 
+  override snapshotWeight(books: RiskBooks): number {
+    let open = 0;
+    for (const n of Object.values(books.engine.openOrderCounts())) open += n;
+    return open;
+  }
+
   /**
    * Continues above every sequence number it may have issued (reserved before use), reserves the next
    * block before taking a message, and asks the portfolios for their views.
@@ -127,7 +133,7 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
         return this.#varChanged(ctx, false);
       case 'risk.returnsUpdate':
         engine.updateReturns(msg.symbol, msg.returns);
-        return this.#varChanged(ctx, true);
+        return this.#varChanged(ctx, false);
       case 'risk.orderClosed':
         if (engine.orderClosed(msg.portfolioId, msg.clientOrderId)) this.record({ kind: 'closed', portfolioId: msg.portfolioId, clientOrderId: msg.clientOrderId });
         return;
@@ -227,7 +233,7 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
     });
   }
 
-  /** New return data refreshes VaR now; prices and positions at most every `varRefreshMs` of clock time. */
+  /** New data marks VaR stale; it is recomputed at most every `varRefreshMs` of clock time, and on every status request. */
   #varChanged(ctx: ActorContext<RiskProtocol>, now: boolean): void {
     this.#varDirty = true;
     if (now || ctx.clock.now() - this.#varAt >= (this.props.varRefreshMs ?? DEFAULT_VAR_REFRESH_MS)) this.#refreshVar(ctx);
