@@ -48,3 +48,9 @@ test('every TypeScript example in the README and docs/ type-checks against the c
   const report = r.stdout.replace(/example-\d{3}\.ts/g, (m) => `${m} (${names.get(m)})`);
   t.is(r.status, 0, report);
 });
+
+test('the strategy-author guide shows examples/strategies/gap-fade.ts exactly as it is', (t) => {
+  const guide = readFileSync(join(root, 'docs', 'strategy-authors.md'), 'utf8');
+  const block = guide.split('```ts\n// strategies/gap-fade.ts\n')[1]?.split('```')[0];
+  t.is(block, readFileSync(join(root, 'examples', 'strategies', 'gap-fade.ts'), 'utf8'));
+});
