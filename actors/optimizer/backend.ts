@@ -52,6 +52,15 @@ export interface SweepKernel {
   destroy(): void;
 }
 
+/** What a sweep needs of a backend; `SweepBackend` is the gpu.js one. */
+export interface KernelBackend {
+  /** The backend the probe ran on. */
+  readonly probedMode: string;
+  createKernel(source: string, settings: SweepKernelSettings): SweepKernel;
+  report(kernel?: SweepKernel): BackendReport;
+  destroy(): Promise<void>;
+}
+
 type GPUCtor = typeof GPUType;
 
 let gpuModule: Promise<GPUCtor> | undefined;
@@ -81,7 +90,7 @@ const PROBE = `function probe(a) {
 }`;
 
 /** An opened gpu.js instance that passed the probe. */
-export class SweepBackend {
+export class SweepBackend implements KernelBackend {
   private constructor(
     readonly gpu: GPUType,
     readonly requested: BackendPreference,

@@ -1,5 +1,5 @@
 export { AUTO_BACKEND_ORDER, BACKEND_PREFERENCES, SweepBackend } from './backend.js';
-export type { BackendAttempt, BackendPreference, BackendReport, SweepKernel, SweepKernelSettings } from './backend.js';
+export type { BackendAttempt, BackendPreference, BackendReport, KernelBackend, SweepKernel, SweepKernelSettings } from './backend.js';
 export { Book32, Book64, RAW_FIELDS, RAW_WIDTH } from './book.js';
 export {
   DEFAULT_MAX_BAR_EVALUATIONS_PER_CHUNK, DEFAULT_MEMORY_BUDGET_BYTES, estimateChunkBytes, MAX_KERNEL_ARRAY_ELEMENTS, planChunks,

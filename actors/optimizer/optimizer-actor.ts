@@ -6,7 +6,7 @@ import type { ActorKinds } from '../../runtime/registry.js';
 import type { Bar } from '../domain/bar.js';
 import { BAR_STORE } from '../market/services.js';
 import { SweepBackend } from './backend.js';
-import type { BackendPreference } from './backend.js';
+import type { BackendPreference, KernelBackend } from './backend.js';
 import { OptimizerError, OPTIMIZER_ERROR_CODES } from './errors.js';
 import { confirmationReport, confirmationRow, PARITY_TOLERANCE } from './parity.js';
 import type { BacktestRunner, ConfirmationReport, ConfirmationRow } from './parity.js';
@@ -26,6 +26,8 @@ export interface OptimizerProps {
   readonly backtest?: BacktestRunner;
   /** Overrides every request's backend preference (a node with a known device). */
   readonly backend?: BackendPreference;
+  /** Opens a backend for a preference; default `SweepBackend.open` (gpu.js). */
+  readonly openBackend?: (preference: BackendPreference) => Promise<KernelBackend>;
 }
 
 interface ActiveSweep {
@@ -50,7 +52,7 @@ interface ActiveSweep {
  */
 export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | undefined> {
   readonly #sweeps = new Map<string, ActiveSweep>();
-  readonly #backends = new Map<BackendPreference, Promise<SweepBackend>>();
+  readonly #backends = new Map<BackendPreference, Promise<KernelBackend>>();
 
   receive(msg: OptimizerProtocol, ctx: ActorContext<OptimizerProtocol>): Promise<void> | void {
     switch (msg.type) {
@@ -68,7 +70,7 @@ export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | un
     if (this.#sweeps.has(msg.requestId)) {
       return this.#send(requester, ctx, this.#failure(msg.requestId, new OptimizerError(OPTIMIZER_ERROR_CODES.duplicateRequest, `a sweep with requestId ${msg.requestId} is already running`), ctx));
     }
-    let backend: SweepBackend | undefined;
+    let backend: KernelBackend | undefined;
     try {
       const request = resolveRequest(msg.request);
       const bars = msg.request.bars ?? (await this.#loadBars(request, ctx));
@@ -140,10 +142,10 @@ export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | un
     return ctx.system.services.get(BAR_STORE).range(request.symbol, request.interval, request.from, request.to);
   }
 
-  #backend(preference: BackendPreference): Promise<SweepBackend> {
+  #backend(preference: BackendPreference): Promise<KernelBackend> {
     let backend = this.#backends.get(preference);
     if (backend === undefined) {
-      backend = SweepBackend.open(preference);
+      backend = (this.props?.openBackend ?? SweepBackend.open)(preference);
       // A backend that failed to open is not cached: the next request tries again and reports its own failure.
       backend.catch(() => this.#backends.delete(preference));
       this.#backends.set(preference, backend);

@@ -8,7 +8,7 @@ import { SystemClock } from '../../runtime/clock.js';
 import type { Bar } from '../domain/bar.js';
 import { RAW_WIDTH } from './book.js';
 import { SweepBackend } from './backend.js';
-import type { BackendReport, SweepKernel } from './backend.js';
+import type { BackendReport, KernelBackend, SweepKernel } from './backend.js';
 import { planChunks } from './chunking.js';
 import type { SweepChunks } from './chunking.js';
 import { KernelFailedError, NoBarsError, SweepCancelledError } from './errors.js';
@@ -111,7 +111,7 @@ export class SweepRun {
 
   constructor(
     readonly setup: SweepSetup,
-    readonly backend: SweepBackend,
+    readonly backend: KernelBackend,
     readonly clock: Clock = new SystemClock(),
   ) {
     this.raw = new Float32Array(setup.grid.combos * RAW_WIDTH);
@@ -231,7 +231,7 @@ export class SweepRun {
 export interface RunSweepOptions {
   readonly bars: readonly Bar[];
   /** An open backend to use (and leave open); default: open one from the request's preference and close it after. */
-  readonly backend?: SweepBackend;
+  readonly backend?: KernelBackend;
   readonly clock?: Clock;
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Aborting stops the sweep between chunks with SweepCancelledError. */
