@@ -247,6 +247,7 @@ async function main(): Promise<void> {
   progress('starting a 3-server NATS cluster with JetStream');
   const nats = await startNatsCluster({ clusterName: 'bench' });
   const children: ChildProcess[] = [];
+  process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
   const cleanup = async (): Promise<void> => {
     for (const c of children) c.kill('SIGKILL');
     await nats.stop();

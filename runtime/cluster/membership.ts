@@ -24,6 +24,7 @@ export const DEFAULT_MEMBERSHIP_SYNC_TIMEOUT_MS = 5_000;
 
 const ABSENT_PROBES_FOR_DOWN = 2;
 
+/** Options for {@link Membership.start}; intervals default to the `DEFAULT_*_MS` constants above. */
 export interface MembershipOptions {
   readonly system: ActorSystem;
   /** The membership bucket (see buckets.ts). */

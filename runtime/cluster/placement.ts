@@ -224,7 +224,7 @@ export class Placement {
       const actorClass = this.system.kinds.get(entry.kind);
       await this.#beforeActivate?.(entry, actorClass);
       const latest = this.table.get(entry.kind, entry.name);
-      if (this.#stopped || latest === undefined || latest.epoch !== entry.epoch || latest.node !== this.system.node) return;
+      if (this.#stopped || latest === undefined || latest.epoch !== entry.epoch || latest.node !== this.system.node || latest.incarnation !== this.membership.self.incarnation) return;
       const ref = this.system.spawnKind(entry.kind, entry.name, propsWithEpoch(entry));
       this.#active.set(entry.id, { epoch: entry.epoch, ref });
       this.#publish({ type: 'cluster.actorActivated', at: this.system.clock.now(), id: entry.id, path: entry.path, epoch: entry.epoch });

@@ -100,10 +100,12 @@ export class LostTell {
   ) {}
 }
 
+/** The {@link ASK_FAILED_TYPE} message for an ask to `path` that failed for `reason` (detail capped at 500 characters). */
 export function askFailedBody(path: string, reason: DeadLetterReason, detail: string | undefined): AskFailed {
   return detail === undefined ? { type: ASK_FAILED_TYPE, reason, path } : { type: ASK_FAILED_TYPE, reason, path, detail: detail.slice(0, 500) };
 }
 
+/** The error an asker rejects with for an {@link AskFailed} answer: the runtime's own for not-found and mailbox-full. */
 export function askFailedError(target: ActorRef<any>, failed: AskFailed, messageType: string): Error {
   const where = formatRef(target);
   switch (failed.reason) {
