@@ -81,3 +81,5 @@ export type { MarketDataProps } from './market-data-actor.js';
 export { BAR_STORE, HISTORY_SOURCE } from './services.js';
 export type { HistorySource } from './services.js';
 export type { MarketDataProtocol, MarketDataReply, MarketFeed, MarketInputRejected, ReplaySpeed, SymbolIndicators, SymbolProtocol, SymbolSnapshot } from './protocol.js';
+export { DEFAULT_FEEDER_VAR_WINDOW_RETURNS, OrderPathFeeder } from './order-path-feeder.js';
+export type { OrderPathFeederProps } from './order-path-feeder.js';

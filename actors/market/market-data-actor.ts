@@ -45,7 +45,7 @@ export class MarketDataActor extends Actor<MarketDataProtocol, MarketDataProps> 
       case 'marketData.replay':
         return this.#replay(msg.interval, msg.from, msg.to, msg.speed, ctx);
       case 'marketData.startSynthetic':
-        return this.#startSynthetic(msg.seed, msg.start, msg.interval ?? '1d', msg.everyMs, ctx);
+        return this.#startSynthetic(msg.seed, msg.start, msg.interval ?? '1d', msg.everyMs, msg.initialPrices, ctx);
       case 'marketData.tick':
         return this.#tick(ctx);
       case 'marketData.stop':
@@ -107,11 +107,15 @@ export class MarketDataActor extends Actor<MarketDataProtocol, MarketDataProps> 
     ctx.reply<MarketDataReply>({ type: 'marketData.replayed', bars: bars.length });
   }
 
-  #startSynthetic(seed: number, start: number, interval: Interval, everyMs: number, ctx: ActorContext<MarketDataProtocol>): void {
+  #startSynthetic(seed: number, start: number, interval: Interval, everyMs: number, initialPrices: Readonly<Record<string, number>> | undefined, ctx: ActorContext<MarketDataProtocol>): void {
     if (!(everyMs > 0)) return this.#fail(ctx, new RangeError(`everyMs must be positive, got ${everyMs}`));
     this.#stopFeeds();
-    this.#feed = new SyntheticFeed({ symbols: [...this.#symbols.keys()], seed, start, interval });
-    ctx.log.warn({ seed, interval, everyMs, symbols: [...this.#symbols.keys()] }, 'market data is SYNTHETIC (regime-switching geometric Brownian motion), not real prices');
+    try {
+      this.#feed = new SyntheticFeed({ symbols: [...this.#symbols.keys()], seed, start, interval, ...(initialPrices === undefined ? {} : { initialPrices }) });
+    } catch (error) {
+      return this.#fail(ctx, error);
+    }
+    ctx.log.warn({ syntheticSeed: seed, interval, everyMs, symbols: [...this.#symbols.keys()] }, 'market data is SYNTHETIC (regime-switching geometric Brownian motion), not real prices');
     this.#timer = ctx.schedule(everyMs, { type: 'marketData.tick' }, { intervalMs: everyMs });
     ctx.reply<MarketDataReply>({ type: 'marketData.started', source: 'synthetic' });
   }

@@ -49,7 +49,7 @@ export type MarketDataProtocol =
   | { readonly type: 'marketData.load'; readonly symbol: string; readonly interval: Interval; readonly from: number; readonly to: number }
   | { readonly type: 'marketData.importCsv'; readonly path: string; readonly symbol?: string; readonly interval?: Interval }
   | { readonly type: 'marketData.replay'; readonly interval: Interval; readonly from: number; readonly to: number; readonly speed: ReplaySpeed }
-  | { readonly type: 'marketData.startSynthetic'; readonly seed: number; readonly start: number; readonly interval?: Interval; readonly everyMs: number }
+  | { readonly type: 'marketData.startSynthetic'; readonly seed: number; readonly start: number; readonly interval?: Interval; readonly everyMs: number; readonly initialPrices?: Readonly<Record<string, number>> }
   | { readonly type: 'marketData.stop' }
   | { readonly type: 'marketData.subscribe'; readonly symbol: string; readonly subscriber: ActorRef<MarketFeed>; readonly quotes?: boolean }
   | { readonly type: 'marketData.tick' };

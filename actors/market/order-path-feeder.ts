@@ -1,0 +1,45 @@
+import { Actor } from '../../runtime/actor.js';
+import type { ActorContext } from '../../runtime/actor.js';
+import type { ActorRef } from '../../runtime/ref.js';
+import type { BrokerProtocol } from '../broker/protocol.js';
+import type { PortfolioProtocol } from '../portfolio/protocol.js';
+import type { RiskProtocol } from '../risk/protocol.js';
+import type { MarketFeed } from './protocol.js';
+
+/** Returns kept per symbol for the risk actor's VaR (a year of daily bars). */
+export const DEFAULT_FEEDER_VAR_WINDOW_RETURNS = 252;
+
+export interface OrderPathFeederProps {
+  readonly broker?: ActorRef<BrokerProtocol>;
+  readonly portfolios?: readonly ActorRef<PortfolioProtocol>[];
+  readonly risk?: ActorRef<RiskProtocol>;
+  readonly varWindow?: number;
+}
+
+/**
+ * Subscribed to SymbolActors, it passes each bar on to the order path as a live node needs: the broker
+ * (its paper venue fills waiting orders on it), each portfolio (marks), and the risk actor (last price,
+ * and each symbol's recent returns for VaR). The backtest engine does the same per time slice.
+ */
+export class OrderPathFeeder extends Actor<MarketFeed, OrderPathFeederProps> {
+  readonly #lastClose = new Map<string, number>();
+  readonly #returns = new Map<string, number[]>();
+
+  receive(msg: MarketFeed, ctx: ActorContext<MarketFeed>): void {
+    if (msg.type !== 'market.bar') return;
+    const { bar } = msg;
+    if (this.props.broker !== undefined) ctx.tell(this.props.broker, { type: 'broker.marketBar', bar });
+    for (const p of this.props.portfolios ?? []) ctx.tell(p, { type: 'portfolio.markPrices', prices: { [bar.symbol]: bar.close }, time: bar.time });
+    const risk = this.props.risk;
+    if (risk === undefined) return;
+    ctx.tell(risk, { type: 'risk.priceUpdate', symbol: bar.symbol, price: bar.close, time: bar.time });
+    const previous = this.#lastClose.get(bar.symbol);
+    this.#lastClose.set(bar.symbol, bar.close);
+    if (previous === undefined) return;
+    const series = this.#returns.get(bar.symbol) ?? [];
+    series.push(bar.close / previous - 1);
+    if (series.length > (this.props.varWindow ?? DEFAULT_FEEDER_VAR_WINDOW_RETURNS)) series.shift();
+    this.#returns.set(bar.symbol, series);
+    ctx.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns: series.slice() });
+  }
+}
