@@ -9,6 +9,7 @@ const USAGE = `usage: bifrost <command>
 
 commands:
   start        run the embedded node (same as npm start)
+  optimize     sweep a strategy's parameters over a CSV of bars (gpu.js kernels); optimize --help
   version      print the version
   help         this text
 `;
@@ -28,6 +29,14 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       await import('../embedded/main.js');
       return -1;
+    case 'optimize': {
+      const { optimizeCommand, OPTIMIZE_USAGE } = await import('./optimize.js');
+      if (argv.includes('--help')) {
+        process.stdout.write(OPTIMIZE_USAGE);
+        return 0;
+      }
+      return optimizeCommand(argv.slice(1));
+    }
     default:
       process.stderr.write(`bifrost: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return 2;
