@@ -108,6 +108,12 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
   }
 
+  override snapshotWeight(books: BrokerBooks): number {
+    let fills = 0;
+    for (const log of books.fills.values()) fills += log.items.length;
+    return books.book.size + books.tokens.size + fills;
+  }
+
   #retention(): BrokerRetention {
     return { terminalOrders: this.props.retainTerminalOrders ?? DEFAULT_RETAIN_TERMINAL_ORDERS, fillsPerPortfolio: this.props.retainFills ?? DEFAULT_RETAIN_FILLS };
   }
@@ -129,12 +135,12 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     await this.#reconcile(ctx);
   }
 
-  override restarting(error: unknown, ctx: ActorContext<BrokerProtocol>): void | Promise<void> {
+  override restarting(error: unknown, ctx: ActorContext<BrokerProtocol>): Promise<void> {
     this.#unsubscribe();
     return super.restarting(error, ctx);
   }
 
-  override stopped(ctx: ActorContext<BrokerProtocol>): void | Promise<void> {
+  override stopped(ctx: ActorContext<BrokerProtocol>): Promise<void> {
     this.#unsubscribe();
     return super.stopped(ctx);
   }

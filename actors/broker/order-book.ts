@@ -79,11 +79,15 @@ export class OrderBook {
     return book;
   }
 
-  /** Records a new order as `initialized`; a repeated id returns the existing order instead. */
-  open(order: OrderRequest, now: number): OpenResult {
+  /**
+   * Records a new order as `initialized`; a repeated id returns the existing order instead. `digest` is
+   * the order's `orderDigest` when the caller has it already (a verified approval carries it).
+   */
+  open(order: OrderRequest, now: number, digest?: string): OpenResult {
     const existing = this.#orders.get(order.clientOrderId);
+    const orderHash = digest ?? orderDigest(order);
     if (existing !== undefined) {
-      return { kind: this.#digests.get(order.clientOrderId) === orderDigest(order) ? 'duplicate' : 'conflict', order: existing };
+      return { kind: this.#digests.get(order.clientOrderId) === orderHash ? 'duplicate' : 'conflict', order: existing };
     }
     const created = freeze({
       clientOrderId: order.clientOrderId,
@@ -99,7 +103,7 @@ export class OrderBook {
       updatedAt: now,
     });
     this.#orders.set(order.clientOrderId, created);
-    this.#digests.set(order.clientOrderId, orderDigest(order));
+    this.#digests.set(order.clientOrderId, orderHash);
     return { kind: 'created', order: created };
   }
 

@@ -8,6 +8,7 @@ import type { RiskBookedFill, RiskProtocol } from '../risk/protocol.js';
 import {
   dehydratePortfolioBooks, emptyPortfolioBooks, hydratePortfolioBooks, replayPortfolioEvent, sameRef,
 } from './portfolio-books.js';
+import { DEFAULT_EQUITY_POINTS_IN_SNAPSHOT } from './portfolio-books.js';
 import type { PortfolioBooks, PortfolioBooksSnapshot, PortfolioJournalEvent } from './portfolio-books.js';
 import { exposure, hasFill, markPrices, toRiskView, toSnapshot, unrealizedPnl } from './portfolio-state.js';
 import type { PortfolioState } from './portfolio-state.js';
@@ -81,6 +82,10 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
 
   override snapshotEveryEvents(): number {
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
+  }
+
+  override snapshotWeight(books: PortfolioBooks): number {
+    return (books.state?.fillIds.length ?? 0) + Math.min(books.state?.equityCurve.length ?? 0, DEFAULT_EQUITY_POINTS_IN_SNAPSHOT);
   }
 
   /** Creates the portfolio on its first start; then tells the risk actor, and asks known brokers for missed fills. */

@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalBytes, canonicalEncode } from '../domain/canonical.js';
-import type { CanonicalValue } from '../domain/canonical.js';
+import * as crypto from 'node:crypto';
 import type { OrderRequest } from '../domain/order.js';
 import { deepFreeze } from '../domain/freeze.js';
 import { InvalidApprovalRequestError } from './errors.js';
+import { flatCanonical } from './flat-canonical.js';
 import type { UsedTokenSet } from './used-tokens.js';
 
 /** Version of the approval token format; see docs/risk.md. */
@@ -70,9 +70,13 @@ export interface VerifyApprovalParams {
   readonly expectedRiskId?: string;
 }
 
-/** Hex SHA-256 of the order's canonical bytes. */
+// One-shot hashing (Node >= 20.12) skips a Hash object per call; older runtimes use createHash.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** Hex SHA-256 of the order's canonical bytes (`canonicalEncode` as UTF-8). */
 export function orderDigest(order: OrderRequest): string {
-  return createHash('sha256').update(canonicalBytes(order as unknown as CanonicalValue)).digest('hex');
+  const text = flatCanonical(order);
+  return oneShotHash !== undefined ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The replay-protection identity of a token. */
@@ -81,7 +85,7 @@ export function approvalTokenId(token: Pick<ApprovalToken, 'riskId' | 'seq'>): s
 }
 
 function mac(key: Buffer, fields: { v: number; orderDigest: string; riskId: string; seq: number; expiresAt: number }): string {
-  const signed = canonicalEncode({ domain: 'bifrost.approval', ...fields });
+  const signed = flatCanonical({ domain: 'bifrost.approval', ...fields });
   return createHmac('sha256', key).update(signed, 'utf8').digest('hex');
 }
 
@@ -98,8 +102,8 @@ export function signApproval(order: OrderRequest, params: SignApprovalParams): A
   if (!Number.isSafeInteger(params.expiresAt)) throw new InvalidApprovalRequestError('expiresAt', `${params.expiresAt} is not an integer epoch ms`);
   const frozen = deepFreeze({ ...order });
   const fields = { v: APPROVAL_TOKEN_VERSION as typeof APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
-  const approved: ApprovedOrder = { order: frozen, approval: { ...fields, signature: mac(params.key, fields) } };
-  return deepFreeze(approved);
+  // The order is frozen already and the token holds only primitives: freezing the two shells suffices.
+  return Object.freeze({ order: frozen, approval: Object.freeze({ ...fields, signature: mac(params.key, fields) }) });
 }
 
 function reject(reason: ApprovalRejectReason, message: string): ApprovalVerification {

@@ -98,8 +98,27 @@ export function valuationPrices(order: OrderRequest, ctx: RiskContext): Record<s
   return prices;
 }
 
+/** Gross and net exposure before and after an order. */
+export interface ExposureFigures {
+  readonly grossBefore: number;
+  readonly grossAfter: number;
+  readonly netBefore: number;
+  readonly netAfter: number;
+}
+
+// Three checks read the exposures of the same order in the same context: compute them once per evaluation.
+const exposureMemo = new WeakMap<RiskContext, { readonly order: OrderRequest; readonly figures: ExposureFigures }>();
+
 /** Gross and net exposure before and after the order, every position valued at `valuationPrice`. */
-export function exposures(order: OrderRequest, ctx: RiskContext): { grossBefore: number; grossAfter: number; netBefore: number; netAfter: number } {
+export function exposures(order: OrderRequest, ctx: RiskContext): ExposureFigures {
+  const memo = exposureMemo.get(ctx);
+  if (memo !== undefined && memo.order === order) return memo.figures;
+  const figures = computeExposures(order, ctx);
+  exposureMemo.set(ctx, { order, figures });
+  return figures;
+}
+
+function computeExposures(order: OrderRequest, ctx: RiskContext): ExposureFigures {
   let grossBefore = 0;
   let netBefore = 0;
   for (const [symbol, quantity] of Object.entries(ctx.portfolio.positions)) {

@@ -41,14 +41,22 @@ export const DAY_TRADE_RETENTION_BUSINESS_DAYS = 10;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Fills and checks come in runs within the same minute: remember the last minute's answer per zone.
+const lastDay = new Map<string, { minute: number; day: string }>();
+
 /** The trading day (`YYYY-MM-DD`) of epoch-ms `time` in the IANA `timeZone`. */
 export function tradingDay(time: number, timeZone: string): string {
+  const minute = Math.floor(time / 60_000);
+  const last = lastDay.get(timeZone);
+  if (last !== undefined && last.minute === minute) return last.day;
   let formatter = formatters.get(timeZone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formatters.set(timeZone, formatter);
   }
-  return formatter.format(time);
+  const day = formatter.format(time);
+  lastDay.set(timeZone, { minute, day });
+  return day;
 }
 
 function dayToUtc(day: string): number {
@@ -59,8 +67,20 @@ function utcToDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const recentWindows = new Map<string, readonly string[]>();
+
 /** The `count` business days ending at `day` (included when it is a weekday), newest first. */
 export function businessDaysEndingAt(day: string, count: number): string[] {
+  const key = `${day}|${count}`;
+  const known = recentWindows.get(key);
+  if (known !== undefined) return [...known];
+  const out = computeBusinessDays(day, count);
+  if (recentWindows.size >= 64) recentWindows.clear();
+  recentWindows.set(key, out);
+  return [...out];
+}
+
+function computeBusinessDays(day: string, count: number): string[] {
   const out: string[] = [];
   for (let t = dayToUtc(day); out.length < count; t -= 86_400_000) {
     const weekday = new Date(t).getUTCDay();
@@ -97,8 +117,12 @@ export function wouldBeDayTrade(
  * The ledger after a fill, given the position quantity just before it: records an opening or increase,
  * counts a day trade when the fill reduces a position opened today, and treats the remainder of a flip
  * through zero as a new opening today. Trades older than the retention are dropped.
+ *
+ * `maxPerDay` (the rule's `pdtMaxDayTrades`) keeps at most that many day trades per trading day: any
+ * window holding such a day has reached the limit anyway, so the check decides the same, and an
+ * actively trading book keeps a ledger of a few dozen entries instead of one per round trip.
  */
-export function recordDayTradeFill(ledger: DayTradeLedger, fill: DayTradeFill, positionBefore: number, timeZone: string): DayTradeLedger {
+export function recordDayTradeFill(ledger: DayTradeLedger, fill: DayTradeFill, positionBefore: number, timeZone: string, maxPerDay = Number.POSITIVE_INFINITY): DayTradeLedger {
   const today = tradingDay(fill.time, timeZone);
   const sign = sideSign(fill.side);
   const openedOn = { ...ledger.openedOn };
@@ -106,7 +130,7 @@ export function recordDayTradeFill(ledger: DayTradeLedger, fill: DayTradeFill, p
   if (positionBefore === 0 || Math.sign(positionBefore) === sign) {
     openedOn[fill.symbol] = { day: today, direction: sign };
   } else {
-    if (wouldBeDayTrade(ledger, fill, positionBefore, fill.time, timeZone)) {
+    if (wouldBeDayTrade(ledger, fill, positionBefore, fill.time, timeZone) && countOn(dayTrades, today) < maxPerDay) {
       dayTrades = [...dayTrades, { day: today, symbol: fill.symbol, clientOrderId: fill.clientOrderId }];
     }
     const after = positionBefore + sign * fill.quantity;
@@ -117,4 +141,10 @@ export function recordDayTradeFill(ledger: DayTradeLedger, fill: DayTradeFill, p
   const oldest = [...retained].at(-1)!;
   dayTrades = dayTrades.filter((t) => retained.has(t.day) || t.day > oldest);
   return Object.freeze({ openedOn: Object.freeze(openedOn), dayTrades: Object.freeze(dayTrades) });
+}
+
+function countOn(dayTrades: readonly DayTrade[], day: string): number {
+  let n = 0;
+  for (const t of dayTrades) if (t.day === day) n += 1;
+  return n;
 }

@@ -236,7 +236,7 @@ export class RiskEngine {
   /** Books a fill for the pattern-day-trader rule; `positionBefore` is the portfolio's position just before it. */
   recordFill(fill: DayTradeFill & { readonly portfolioId: string }, positionBefore: number): void {
     const ledger = this.#dayTrades[fill.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER;
-    this.#dayTrades[fill.portfolioId] = recordDayTradeFill(ledger, fill, positionBefore, this.#limits.tradingTimeZone);
+    this.#dayTrades[fill.portfolioId] = recordDayTradeFill(ledger, fill, positionBefore, this.#limits.tradingTimeZone, this.#limits.pdtMaxDayTrades);
   }
 
   /** Releases an open order when the broker reports it terminal. Returns whether it was open. */

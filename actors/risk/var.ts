@@ -103,6 +103,32 @@ function alignedReturns(symbols: readonly string[], returns: ReturnHistory): { r
   return { rows, n };
 }
 
+/** The value that `values.sort()` would put at `index` (Hoare's selection, in place: O(n), not a full sort). */
+function kthSmallest(values: Float64Array, index: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) hi = j;
+    else if (index >= i) lo = i;
+    else return values[index]!;
+  }
+  return values[index]!;
+}
+
 /**
  * Historical 1-day VaR: the portfolio P&L on each past day, `sum(exposure_i x return_i)`, sorted from
  * worst; VaR is minus the `k`-th worst with `k = ceil(n x (1 - confidence))` (n = 100 at 95%: the 5th
@@ -111,11 +137,20 @@ function alignedReturns(symbols: readonly string[], returns: ReturnHistory): { r
 export function historicalVar(exposures: ExposureVector, returns: ReturnHistory, confidence: number): VarEstimate {
   const symbols = heldSymbols(exposures);
   if (symbols.length === 0) return { value: 0, method: 'historical', confidence, observations: 0 };
-  const { rows, n } = alignedReturns(symbols, returns);
+  let n = Number.POSITIVE_INFINITY;
+  for (const s of symbols) n = Math.min(n, returns[s]?.length ?? 0);
   if (n === 0) throw new RangeError('historicalVar: no aligned return observations');
-  const pnl = rows.map((row) => row.reduce((sum, r, i) => sum + exposures[symbols[i]!]! * r, 0)).sort((a, b) => a - b);
+  // The pre-trade check runs this on every order: one typed array, summed symbol by symbol in the same
+  // order as a row-wise sum (so the figures are the same to the bit), sorted numerically.
+  const pnl = new Float64Array(n);
+  for (const s of symbols) {
+    const series = returns[s]!;
+    const exposure = exposures[s]!;
+    const offset = series.length - n;
+    for (let k = 0; k < n; k += 1) pnl[k] = pnl[k]! + exposure * series[offset + k]!;
+  }
   const k = Math.max(1, Math.ceil(n * (1 - confidence) - 1e-9));
-  return { value: Math.max(0, -pnl[k - 1]!), method: 'historical', confidence, observations: n };
+  return { value: Math.max(0, -kthSmallest(pnl, k - 1)), method: 'historical', confidence, observations: n };
 }
 
 /**
