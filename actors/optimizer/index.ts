@@ -10,6 +10,7 @@ export {
   OPTIMIZER_ERROR_CODES, OptimizerError, SweepCancelledError,
 } from './errors.js';
 export type { OptimizerErrorCode } from './errors.js';
+export { actorBacktestRunner } from './confirm.js';
 export { comboParams, DEFAULT_MAX_GRID_COMBOS, expandGrid, MAX_VALUES_PER_PARAM, normalizeGrid, parseGridText } from './grid.js';
 export type { ExpandedGrid, Grid, GridInput, RangeSpec } from './grid.js';
 export { costConstants, DEFAULT_INITIAL_CASH, DEFAULT_TICK_SIZE, kernelConstants } from './kernels/cost-model.js';

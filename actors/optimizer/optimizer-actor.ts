@@ -5,6 +5,7 @@ import type { ActorRef } from '../../runtime/ref.js';
 import type { ActorKinds } from '../../runtime/registry.js';
 import type { Bar } from '../domain/bar.js';
 import { BAR_STORE } from '../market/services.js';
+import { actorBacktestRunner } from './confirm.js';
 import { SweepBackend } from './backend.js';
 import type { BackendPreference, KernelBackend } from './backend.js';
 import { OptimizerError, OPTIMIZER_ERROR_CODES } from './errors.js';
@@ -22,8 +23,11 @@ export const OPTIMIZER_KIND = 'optimizer';
 export const OPTIMIZER_PLACEMENT: readonly string[] = ['gpu', 'trading'];
 
 export interface OptimizerProps {
-  /** Runs a combination through the actor backtest to confirm the best ones; without it results say `unavailable`. */
-  readonly backtest?: BacktestRunner;
+  /**
+   * Re-runs a combination to confirm the best ones; default `actorBacktestRunner` (the actor backtest).
+   * `null` turns confirmation off on this node: results then say `unavailable`.
+   */
+  readonly backtest?: BacktestRunner | null;
   /** Overrides every request's backend preference (a node with a known device). */
   readonly backend?: BackendPreference;
   /** Opens a backend for a preference; default `SweepBackend.open` (gpu.js). */
@@ -42,12 +46,12 @@ interface ActiveSweep {
  * Runs parameter sweeps as gpu.js kernels. `optimizer.run` loads the bars (inline, else the node's
  * BAR_STORE), checks the grid, opens a backend and runs one chunk per self-message, so `optimizer.cancel`
  * lands between chunks. Progress goes to the requester and the event stream after each chunk; the result
- * carries the backend actually used and the best combinations, re-run through the actor backtest when a
- * runner is configured. A failed kernel ends the sweep with `optimizer.failed`.
+ * carries the backend actually used and the best combinations, re-run through the actor backtest
+ * (`confirmTop`, default 3) with per-combination differences. A failed kernel ends the sweep with `optimizer.failed`.
  *
  * @example
  * system.kinds.register(OPTIMIZER_KIND, OptimizerActor);
- * const optimizer = system.spawn(OptimizerActor, 'optimizer', { backtest: runBacktestFigures });
+ * const optimizer = system.spawn(OptimizerActor, 'optimizer', {});
  * ctx.tell(optimizer, { type: 'optimizer.run', requestId: 'r1', request: { strategy: 'sma-cross', symbol: 'AAPL', grid: 'fast=5..50:5,slow=20..200:10' } });
  */
 export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | undefined> {
@@ -105,13 +109,16 @@ export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | un
   async #handleConfirm(msg: OptimizerStep, ctx: ActorContext<OptimizerProtocol>): Promise<void> {
     const sweep = this.#sweeps.get(msg.requestId);
     if (sweep?.outcome === undefined) return;
-    const runner = this.props?.backtest;
+    const runner = this.props?.backtest === undefined ? actorBacktestRunner : (this.props.backtest ?? undefined);
     const wanted = Math.min(sweep.request.confirmTop, sweep.outcome.results.length);
     if (runner !== undefined && msg.index < wanted) {
       const result = sweep.outcome.results[msg.index]!;
       const { costs, strategy } = sweep.request;
       try {
-        const figures = await runner({ strategy, params: result.params, bars: sweep.run.setup.barList, initialCash: costs.initialCash, commission: costs.commission, slippageBps: costs.slippageBps, periodsPerYear: costs.periodsPerYear });
+        const figures = await runner({
+          strategy, params: result.params, bars: sweep.run.setup.barList, initialCash: costs.initialCash, commission: costs.commission,
+          slippageBps: costs.slippageBps, tickSize: costs.tickSize, periodsPerYear: costs.periodsPerYear,
+        });
         sweep.confirmed.push(confirmationRow(result, figures, costs.initialCash));
       } catch (error) {
         this.#end(msg.requestId);
@@ -121,7 +128,7 @@ export class OptimizerActor extends Actor<OptimizerProtocol, OptimizerProps | un
     }
     const confirmation: ConfirmationReport =
       wanted === 0 ? { status: 'skipped', tolerance: PARITY_TOLERANCE, rows: [] }
-      : runner === undefined ? { status: 'unavailable', reason: 'this node has no backtest runner (OptimizerProps.backtest)', tolerance: PARITY_TOLERANCE, rows: [] }
+      : runner === undefined ? { status: 'unavailable', reason: 'confirmation is off on this node (OptimizerProps.backtest is null)', tolerance: PARITY_TOLERANCE, rows: [] }
       : confirmationReport(sweep.confirmed);
     this.#end(msg.requestId);
     this.#send(sweep.requester, ctx, { type: 'optimizer.result', requestId: msg.requestId, ...sweep.outcome, confirmation, at: ctx.clock.now() });

@@ -88,6 +88,7 @@ export interface BacktestRun {
   readonly initialCash: number;
   readonly commission: CommissionModel;
   readonly slippageBps: number;
+  readonly tickSize: number;
   readonly periodsPerYear: number;
 }
 

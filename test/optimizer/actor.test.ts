@@ -182,11 +182,11 @@ test('the best combinations are re-run through the backtest runner and the diffe
   t.deepEqual(result.confirmation.rows.map((r) => r.params), result.results.slice(0, 3).map((r) => r.params));
 });
 
-test('without a backtest runner the confirmation says it is unavailable and why', async (t) => {
-  const { inbox } = await sweep(undefined, [{ type: 'optimizer.run', requestId: 'r9', request: { ...REQUEST, confirmTop: 2 } }]);
+test('with confirmation turned off the result says it is unavailable and why', async (t) => {
+  const { inbox } = await sweep({ backtest: null }, [{ type: 'optimizer.run', requestId: 'r9', request: { ...REQUEST, confirmTop: 2 } }]);
   const result = inbox.at(-1) as OptimizerResult;
   t.is(result.confirmation.status, 'unavailable');
-  t.regex(result.confirmation.reason ?? '', /no backtest runner/);
+  t.regex(result.confirmation.reason ?? '', /confirmation is off on this node/);
 });
 
 test('registers as actor kind optimizer', (t) => {
