@@ -100,8 +100,13 @@ export abstract class PersistentActor<P extends Message, E, S, Props = void> ext
     return DEFAULT_SNAPSHOT_EVERY_EVENTS;
   }
 
-  /** The ownership epoch this instance writes with; the cluster's placement overrides it. */
+  /**
+   * The ownership epoch this instance writes with: `props.epoch` when the cluster's placement spawned it
+   * (placement adds the entry's epoch to the props), else the node's default (1).
+   */
   epoch(): number {
+    const placed = (this.props as { readonly epoch?: unknown } | undefined)?.epoch;
+    if (typeof placed === 'number' && Number.isSafeInteger(placed) && placed >= 0) return placed;
     return this.#context?.epoch ?? 1;
   }
 
