@@ -30,7 +30,7 @@ export { ActorKinds } from './registry.js';
 export { serviceKey, ServiceNotProvidedError, Services } from './services.js';
 export type { ServiceKey } from './services.js';
 export type { ActorState, ActorStats } from './stats.js';
-export { ActorSystem, DEFAULT_NODE_NAME, DEFAULT_THROUGHPUT, NotAMessageError } from './system.js';
+export { ActorSystem, DEFAULT_NODE_NAME, DEFAULT_THROUGHPUT, NotAMessageError, PLACED_NODE, placedRef } from './system.js';
 export type { ActorSystemOptions, ActorTreeNode, RemoteTransport } from './system.js';
 export {
   Codec,

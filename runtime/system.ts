@@ -19,6 +19,16 @@ import { oneForOne } from '../supervision/strategy.js';
 import type { SupervisorStrategy } from '../supervision/strategy.js';
 
 export const DEFAULT_THROUGHPUT = 1_000;
+/**
+ * The node of a ref to a placed actor whose node is not fixed: the system asks its `refResolver` (the
+ * cluster installs one) where the actor lives now, at every send, so the ref survives a failover.
+ */
+export const PLACED_NODE = '$placed';
+
+/** A ref to the placed actor at `path`, resolved to its current node at every send. */
+export function placedRef<P extends Message = Message>(path: string): ActorRef<P> {
+  return { node: PLACED_NODE, path };
+}
 export const DEFAULT_NODE_NAME = 'local';
 /** Consecutive idle microtask turns after which a manual-dispatch system counts as settled. */
 const MANUAL_SETTLE_IDLE_TURNS = 8;
@@ -113,6 +123,8 @@ export class ActorSystem {
   /** Cells with a drain scheduled or async work in flight; zero when the system is idle. */
   active = 0;
   transport: RemoteTransport | undefined;
+  /** Resolves {@link placedRef}s to the actor's current location; undefined when it is not placed anywhere. */
+  refResolver: ((ref: ActorRef<any>) => ActorRef<any> | undefined) | undefined;
   /** True with `dispatch: 'manual'`. */
   readonly manualDispatch: boolean;
   /** @internal Cells ready to drain under manual dispatch, in the order they became ready. */
@@ -210,6 +222,11 @@ export class ActorSystem {
   ask<R = unknown, P extends Message = any>(ref: ActorRef<P>, message: NoInfer<P>, timeoutMs: number): Promise<R> {
     if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) return Promise.reject(new RangeError(`ask timeout must be in (0, 2^31) ms, got ${timeoutMs}`));
     if (this.#stopped) return Promise.reject(new SystemStoppedError(this.node));
+    if (ref.node === PLACED_NODE) {
+      const resolved = this.refResolver?.(ref);
+      if (resolved === undefined) return Promise.reject(new ActorNotFoundError(`${PLACED_NODE}${ref.path}`));
+      ref = resolved;
+    }
     if (ref.node !== undefined && ref.node !== this.node && this.transport !== undefined) return this.transport.ask<R>(ref, message, timeoutMs);
     const path = `/$temp/${++this.#askSeq}`;
     return new Promise<R>((resolve, reject) => {
@@ -251,6 +268,7 @@ export class ActorSystem {
     }
     let cell = LocalRef.cellOf(ref);
     if (cell === undefined || cell.stopped) {
+      if (ref.node === PLACED_NODE) return this.#deliverPlaced(ref, message, sender);
       if (ref.node !== undefined && ref.node !== this.node) return this.#deliverRemote(ref, message, sender);
       const path = ref.path;
       if (path.startsWith('/$temp/')) return this.#completeAsk(ref, message, sender);
@@ -274,6 +292,15 @@ export class ActorSystem {
     }
     cell.enqueue(message, sender);
     return undefined;
+  }
+
+  #deliverPlaced(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
+    const resolved = this.refResolver?.(ref);
+    if (resolved === undefined || resolved.node === PLACED_NODE) {
+      this.deadLetter(ref, message, sender, 'no-route', `${ref.path} is not placed on any live node`);
+      return 'no-route';
+    }
+    return this.deliver(resolved.node === this.node ? { path: resolved.path } : resolved, message, sender);
   }
 
   #deliverRemote(ref: ActorRef<any>, message: Message, sender: ActorRef<any> | undefined): DeadLetterReason | undefined {
@@ -374,6 +401,10 @@ export class ActorSystem {
    * counted as done (a journal commit, then the effect chained on it), so one idle check is not enough.
    */
   async #settleManual(): Promise<void> {
+    // Fast path: promise resolution is always a later microtask, so work that is neither active nor queued
+    // right after a synchronous run was never started asynchronously by it; nothing can still arrive.
+    this.runUntilIdle();
+    if (this.active === 0) return;
     let spins = 0;
     for (let idleTurns = 0; idleTurns < MANUAL_SETTLE_IDLE_TURNS; ) {
       const ran = this.runUntilIdle();

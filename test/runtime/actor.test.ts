@@ -290,3 +290,19 @@ test('a supervisor with 10,000 children delivers to each child directly, and non
   await system.shutdown();
   t.is(system.actorCount, 0);
 });
+
+test('a placed ref is resolved at every send, and is a no-route dead letter while the actor is placed nowhere', async (t) => {
+  const { system } = testSystem();
+  const { placedRef } = await import('../../runtime/index.js');
+  const echo = system.spawn(Echo, 'desk');
+  let where: string | undefined = 'local';
+  system.refResolver = (ref) => (where === undefined ? undefined : { node: where, path: ref.path });
+  const ref = placedRef<EchoMsg>('/desk');
+  t.deepEqual(await system.ask(ref, { type: 'echo.ping', n: 1 }, 100), { type: 'echo.pong', n: 1 });
+  where = undefined;
+  system.tell(ref, { type: 'echo.ping', n: 2 });
+  t.like(system.deadLetters.recent().at(-1), { reason: 'no-route', recipient: { node: '$placed', path: '/desk' } });
+  await t.throwsAsync(system.ask(ref, { type: 'echo.ping', n: 3 }, 100), { instanceOf: ActorNotFoundError });
+  void echo;
+  await system.shutdown();
+});
