@@ -11,6 +11,8 @@ import { BackendUnavailableError } from './errors.js';
 /** What a request may ask for. */
 export type BackendPreference = 'auto' | 'async' | 'webgpu' | 'gpu' | 'webasm' | 'cpu';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'async', 'webgpu', 'gpu', 'webasm', 'cpu'];
+/** Idle compiled kernels a backend keeps for sweeps of the same shape. */
+export const DEFAULT_KERNEL_CACHE_SIZE = 8;
 /** The order `auto` tries. */
 export const AUTO_BACKEND_ORDER = ['async', 'gpu', 'webasm', 'cpu'] as const;
 
@@ -91,6 +93,8 @@ const PROBE = `function probe(a) {
 
 /** An opened gpu.js instance that passed the probe. */
 export class SweepBackend implements KernelBackend {
+  readonly #kernels = new Map<string, { readonly kernel: IKernelRunShortcut; users: number }>();
+
   private constructor(
     readonly gpu: GPUType,
     readonly requested: BackendPreference,
@@ -136,18 +140,32 @@ export class SweepBackend implements KernelBackend {
     }
   }
 
-  /** Compiles a sweep kernel from source on this instance. */
+  /**
+   * A sweep kernel for `source` and `settings`. Compiled kernels are kept (at most
+   * `DEFAULT_KERNEL_CACHE_SIZE` idle ones), so a repeated sweep of the same shape skips compilation and,
+   * on threaded webasm, the worker pool start. `destroy()` on the returned kernel releases it.
+   */
   createKernel(source: string, settings: SweepKernelSettings): SweepKernel {
-    const k = this.gpu.createKernel(source, {
-      output: [settings.output],
-      constants: settings.constants,
-      constantTypes: settings.constantTypes,
-      loopMaxIterations: settings.loopMaxIterations,
-      precision: 'single',
-      tactic: 'precision',
-    } as never) as IKernelRunShortcut;
-    k.setLoopMaxIterations(settings.loopMaxIterations);
+    const key = JSON.stringify([source, settings.output, settings.loopMaxIterations, settings.constants, settings.constantTypes]);
+    let entry = this.#kernels.get(key);
+    if (entry === undefined) {
+      const k = this.gpu.createKernel(source, {
+        output: [settings.output],
+        constants: settings.constants,
+        constantTypes: settings.constantTypes,
+        loopMaxIterations: settings.loopMaxIterations,
+        precision: 'single',
+        tactic: 'precision',
+      } as never) as IKernelRunShortcut;
+      k.setLoopMaxIterations(settings.loopMaxIterations);
+      entry = { kernel: k, users: 0 };
+    } else this.#kernels.delete(key);
+    this.#kernels.set(key, entry); // most recently used last
+    entry.users++;
+    this.#evict();
+    const k = entry.kernel;
     const fallbackMode = this.probedMode;
+    let released = false;
     return {
       async run(...args: Float32Array[]): Promise<Float32Array[]> {
         return (await (k as unknown as (...a: Float32Array[]) => unknown)(...args)) as Float32Array[];
@@ -158,8 +176,25 @@ export class SweepBackend implements KernelBackend {
       get fallbackReason() {
         return kernelFallback(k);
       },
-      destroy: () => k.destroy(),
+      destroy: () => {
+        if (released) return;
+        released = true;
+        entry.users--;
+        this.#evict();
+      },
     };
+  }
+
+  /** Destroys the least recently used idle kernels beyond the cache size. */
+  #evict(): void {
+    let idle = [...this.#kernels.values()].filter((e) => e.users === 0).length;
+    for (const [key, e] of this.#kernels) {
+      if (idle <= DEFAULT_KERNEL_CACHE_SIZE) break;
+      if (e.users > 0) continue;
+      e.kernel.destroy();
+      this.#kernels.delete(key);
+      idle--;
+    }
   }
 
   /** The report for results computed with `kernel` (or, before any kernel ran, with the probe). */
@@ -177,6 +212,7 @@ export class SweepBackend implements KernelBackend {
 
   /** Releases the instance, its kernels and any worker pool. */
   async destroy(): Promise<void> {
+    this.#kernels.clear();
     await this.gpu.destroy();
   }
 }
