@@ -14,7 +14,7 @@ import type { RiskProtocol } from '../risk/protocol.js';
 
 /** Returns kept per symbol for the risk actor's VaR (one year of daily bars). */
 export const DEFAULT_VAR_WINDOW_RETURNS = 252;
-export const BACKTEST_VAR_REFRESH_MS = 7 * 86_400_000;
+export const BACKTEST_VAR_REFRESH_MS = 365 * 86_400_000;
 
 export interface OrderPathOptions {
   readonly portfolioId: string;
@@ -50,7 +50,8 @@ export async function spawnOrderPath(system: ActorSystem, options: OrderPathOpti
     instruments: options.instruments.symbols().map((s) => options.instruments.require(s)),
     broker,
     portfolios: { [options.portfolioId]: portfolio },
-    // Display VaR (inspector, UI) refreshes weekly of simulated time; pre-trade checks compute their own.
+    // Display VaR (inspector, UI) refreshes yearly of simulated time (a status request refreshes it on
+    // demand); pre-trade checks compute their own.
     varRefreshMs: BACKTEST_VAR_REFRESH_MS,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   }) as ActorRef<RiskProtocol>;
