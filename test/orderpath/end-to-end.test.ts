@@ -1,60 +1,27 @@
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
 import { registerOrderPathKinds } from '../../actors/broker/kinds.js';
 import { PaperVenue } from '../../actors/broker/paper-venue.js';
 import type { BrokerFill, BrokerOrderUpdate } from '../../actors/broker/protocol.js';
 import { attachOrderPath } from '../../actors/broker/services.js';
 import { InstrumentRegistry } from '../../actors/domain/instrument.js';
-import { portfolioGetSnapshot, portfolioMarkPrices } from '../../actors/portfolio/protocol.js';
+import { portfolioGetSnapshot } from '../../actors/portfolio/protocol.js';
 import type { PortfolioSnapshotReply } from '../../actors/portfolio/protocol.js';
-import { riskCancelOrder, riskPriceUpdate, riskReturnsUpdate } from '../../actors/risk/protocol.js';
+import { riskPriceUpdate, riskReturnsUpdate } from '../../actors/risk/protocol.js';
 import type { RiskOrderDenied } from '../../actors/risk/protocol.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
 import { ActorKinds } from '../../runtime/index.js';
 import { collect, testSystem } from '../helpers/system.js';
 import { sqliteBackend } from '../persistence/backends.js';
-import type { Harness } from './harness.js';
 import {
-  assertPortfolioMatchesVenue, cleanupBackends, INSTRUMENTS, journaled, KEY, MINUTE, order, orderPath, PORTFOLIO_ID, PRICES, RETURNS, RISK_ID, START, StrategyStandIn,
+  assertPortfolioMatchesVenue, cleanupBackends, INSTRUMENTS, journaled, KEY, lastStatus, MINUTE, order, orderPath, PORTFOLIO_ID, PRICES, RETURNS, RISK_ID, scriptedStrategy, START, StrategyStandIn,
 } from './harness.js';
 
 test.after.always(cleanupBackends);
 
-/** The last update the strategy got for each order. */
-function lastStatus(h: Harness): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const u of h.received<BrokerOrderUpdate>('broker.orderUpdate')) out[u.order.clientOrderId] = u.order.status;
-  return out;
-}
-
-/**
- * A scripted strategy: a market buy, a resting limit buy, a limit sell that is canceled, a stop that
- * triggers, and an order the risk actor denies; bars move the paper venue between the steps.
- */
-async function script(t: ExecutionContext, h: Harness): Promise<Record<string, string>> {
-  const ids: Record<string, string> = {};
-  ids.market = h.submit({ side: 'buy', quantity: 10 });
-  ids.limit = h.submit({ symbol: 'MSFT', side: 'buy', type: 'limit', limitPrice: 199, quantity: 5 });
-  ids.denied = h.submit({ quantity: 600 }); // 60,000 notional: over the 50,000 per-order maximum
-  await h.settle();
-  await h.bar(1, 101); // the market buy fills at this open
-  await h.bar(1, 200, { symbol: 'MSFT', high: 201, low: 198 }); // the limit buy fills at 199
-  ids.resting = h.submit({ side: 'sell', type: 'limit', limitPrice: 105, quantity: 4 });
-  ids.stop = h.submit({ side: 'sell', type: 'stop', stopPrice: 95, quantity: 3 });
-  await h.settle();
-  await h.bar(2, 100, { low: 94, high: 101 }); // the stop triggers at 95; the limit sell at 105 does not fill
-  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: riskCancelOrder(PORTFOLIO_ID, ids.resting, 's1') });
-  await h.settle();
-  h.system.tell(h.portfolio, portfolioMarkPrices({ AAPL: 99.5, MSFT: 201 }, START + 3 * MINUTE));
-  await h.settle();
-  t.deepEqual(h.received<RiskOrderDenied>('risk.orderDenied').map((d) => [d.order.clientOrderId, d.denial.code]), [[ids.denied, 'NOTIONAL_EXCEEDS_MAX_PER_ORDER']]);
-  return ids;
-}
-
 for (const dispatch of ['event-loop', 'manual'] as const) {
   test(`[${dispatch}] a scripted strategy's orders go through risk, the broker and the paper venue, and the portfolio equals the venue's fill log`, async (t) => {
     const h = await orderPath(t, { dispatch });
-    const ids = await script(t, h);
+    const ids = await scriptedStrategy(t, h);
     t.like(lastStatus(h), { [ids.market!]: 'filled', [ids.limit!]: 'filled', [ids.stop!]: 'filled', [ids.resting!]: 'canceled' });
     t.false(ids.denied! in lastStatus(h), 'a denied order never reaches the broker');
     t.deepEqual(h.venue.fills().map((f) => [f.clientOrderId, f.price, f.quantity]), [[ids.market, 101, 10], [ids.limit, 199, 5], [ids.stop, 95, 3]]);

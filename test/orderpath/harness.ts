@@ -6,7 +6,7 @@ import { BrokerActor } from '../../actors/broker/broker-actor.js';
 import { PaperVenue } from '../../actors/broker/paper-venue.js';
 import type { PaperVenueOptions } from '../../actors/broker/paper-venue.js';
 import { brokerGetOrders, brokerMarketBar } from '../../actors/broker/protocol.js';
-import type { BrokerOrders, BrokerProtocol } from '../../actors/broker/protocol.js';
+import type { BrokerOrders, BrokerOrderUpdate, BrokerProtocol } from '../../actors/broker/protocol.js';
 import { attachOrderPath } from '../../actors/broker/services.js';
 import { VenueTimeoutError } from '../../actors/broker/errors.js';
 import type {
@@ -18,12 +18,12 @@ import { InstrumentRegistry } from '../../actors/domain/instrument.js';
 import type { Instrument } from '../../actors/domain/instrument.js';
 import type { OrderRequest } from '../../actors/domain/order.js';
 import { PortfolioActor } from '../../actors/portfolio/portfolio-actor.js';
-import { portfolioGetSnapshot } from '../../actors/portfolio/protocol.js';
+import { portfolioGetSnapshot, portfolioMarkPrices } from '../../actors/portfolio/protocol.js';
 import type { PortfolioProtocol, PortfolioSnapshotReply } from '../../actors/portfolio/protocol.js';
 import type { PortfolioSnapshot } from '../../actors/portfolio/portfolio-state.js';
 import { RiskActor } from '../../actors/risk/risk-actor.js';
-import { riskGetStatus, riskPriceUpdate, riskReturnsUpdate, riskSubmitOrder } from '../../actors/risk/protocol.js';
-import type { RiskProtocol, RiskStatus } from '../../actors/risk/protocol.js';
+import { riskCancelOrder, riskGetStatus, riskPriceUpdate, riskReturnsUpdate, riskSubmitOrder } from '../../actors/risk/protocol.js';
+import type { RiskOrderDenied, RiskProtocol, RiskStatus } from '../../actors/risk/protocol.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
 import type { Persistence } from '../../persistence/index.js';
 import { Actor } from '../../runtime/index.js';
@@ -323,3 +323,35 @@ export async function journaled<E = Record<string, unknown>>(store: Persistence,
   for await (const entry of store.journal.read(persistenceId)) out.push(entry.event as E);
   return out;
 }
+
+/** The last update the strategy got for each order. */
+export function lastStatus(h: Harness): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const u of h.received<BrokerOrderUpdate>('broker.orderUpdate')) out[u.order.clientOrderId] = u.order.status;
+  return out;
+}
+
+/**
+ * A scripted strategy: a market buy, a resting limit buy, a limit sell that is canceled, a stop that
+ * triggers, and an order the risk actor denies; bars move the paper venue between the steps.
+ */
+export async function scriptedStrategy(t: ExecutionContext, h: Harness): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  ids.market = h.submit({ side: 'buy', quantity: 10 });
+  ids.limit = h.submit({ symbol: 'MSFT', side: 'buy', type: 'limit', limitPrice: 199, quantity: 5 });
+  ids.denied = h.submit({ quantity: 600 }); // 60,000 notional: over the 50,000 per-order maximum
+  await h.settle();
+  await h.bar(1, 101); // the market buy fills at this open
+  await h.bar(1, 200, { symbol: 'MSFT', high: 201, low: 198 }); // the limit buy fills at 199
+  ids.resting = h.submit({ side: 'sell', type: 'limit', limitPrice: 105, quantity: 4 });
+  ids.stop = h.submit({ side: 'sell', type: 'stop', stopPrice: 95, quantity: 3 });
+  await h.settle();
+  await h.bar(2, 100, { low: 94, high: 101 }); // the stop triggers at 95; the limit sell at 105 does not fill
+  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: riskCancelOrder(PORTFOLIO_ID, ids.resting, 's1') });
+  await h.settle();
+  h.system.tell(h.portfolio, portfolioMarkPrices({ AAPL: 99.5, MSFT: 201 }, START + 3 * MINUTE));
+  await h.settle();
+  t.deepEqual(h.received<RiskOrderDenied>('risk.orderDenied').map((d) => [d.order.clientOrderId, d.denial.code]), [[ids.denied, 'NOTIONAL_EXCEEDS_MAX_PER_ORDER']]);
+  return ids;
+}
+
