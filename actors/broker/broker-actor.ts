@@ -108,10 +108,11 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
   }
 
+  /** An OMS order weighs about one journal event, a kept fill half, a used token an eighth. */
   override snapshotWeight(books: BrokerBooks): number {
     let fills = 0;
     for (const log of books.fills.values()) fills += log.items.length;
-    return books.book.size + books.tokens.size + fills;
+    return books.book.size + fills / 2 + books.tokens.size / 8;
   }
 
   #retention(): BrokerRetention {
@@ -178,7 +179,6 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
       }
       case 'broker.venueReport':
       case 'broker.venueStatus':
-      case 'broker.sendToVenue':
       case 'broker.submitOutcome':
         return this.#onInternal(msg, ctx);
       default: {
@@ -198,8 +198,6 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
         return this.#onReport(msg.report, ctx);
       case 'broker.venueStatus':
         return msg.status === 'connected' ? this.#reconcile(ctx) : undefined;
-      case 'broker.sendToVenue':
-        return this.#onSendToVenue(msg.clientOrderId, ctx);
       case 'broker.submitOutcome':
         return this.#onSubmitOutcome(msg.clientOrderId, msg.ack, msg.error, ctx);
     }
@@ -237,7 +235,7 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
         this.#unjournaled.add(id);
         return this.record(event, () => {
           this.#unjournaled.delete(id);
-          ctx.tell(ctx.self, { type: 'broker.sendToVenue', nonce: this.#nonce, clientOrderId: id });
+          this.#sendToVenue(id, ctx);
         });
       }
       case 'duplicate':
@@ -247,7 +245,11 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     }
   }
 
-  #onSendToVenue(clientOrderId: string, ctx: ActorContext<BrokerProtocol>): void {
+  /**
+   * Runs once the order's write-ahead entry is committed (between messages, never inside a handler):
+   * tells the strategy it is submitted and hands it to the venue.
+   */
+  #sendToVenue(clientOrderId: string, ctx: ActorContext<BrokerProtocol>): void {
     const order = this.live.book.get(clientOrderId);
     if (order === undefined || order.status !== 'submitted' || this.#sent.has(clientOrderId)) return;
     const replyTo = this.live.routes.get(clientOrderId)?.replyTo;
@@ -255,16 +257,23 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     this.#submit(order, ctx);
   }
 
-  /** Hands an order to the venue; the outcome comes back as a message. A synchronous throw fails the broker. */
+  /**
+   * Hands an order to the venue. The outcome comes back as a message, and so does an adapter that
+   * throws: the broker then fails (and recovers) while handling its own message, never another one.
+   */
   #submit(order: OmsOrder, ctx: ActorContext<BrokerProtocol>): void {
     const id = order.clientOrderId;
     this.#sent.add(id);
     const self = ctx.self;
     const nonce = this.#nonce;
-    void this.track(this.#venue.submit(venueOrderOf(order.order)).then(
-      (ack) => ctx.system.tell(self, { type: 'broker.submitOutcome', nonce, clientOrderId: id, ack }),
-      (error: unknown) => ctx.system.tell(self, { type: 'broker.submitOutcome', nonce, clientOrderId: id, error }),
-    ));
+    const outcome = (fields: { ack?: SubmitAck; error?: unknown }): void => ctx.system.tell(self, { type: 'broker.submitOutcome', nonce, clientOrderId: id, ...fields });
+    let submitted: Promise<SubmitAck>;
+    try {
+      submitted = this.#venue.submit(venueOrderOf(order.order));
+    } catch (error) {
+      return outcome({ error });
+    }
+    void this.track(submitted.then((ack) => outcome({ ack }), (error: unknown) => outcome({ error })));
   }
 
   #onSubmitOutcome(clientOrderId: string, ack: SubmitAck | undefined, error: unknown, ctx: ActorContext<BrokerProtocol>): void {

@@ -66,7 +66,6 @@ export interface BrokerGetOrders {
 export type BrokerInternal =
   | { readonly type: 'broker.venueReport'; readonly nonce: string; readonly report: VenueReport }
   | { readonly type: 'broker.venueStatus'; readonly nonce: string; readonly status: VenueStatus }
-  | { readonly type: 'broker.sendToVenue'; readonly nonce: string; readonly clientOrderId: string }
   | { readonly type: 'broker.submitOutcome'; readonly nonce: string; readonly clientOrderId: string; readonly ack?: SubmitAck; readonly error?: unknown };
 
 /** Messages the broker actor receives. */

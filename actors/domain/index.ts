@@ -31,7 +31,7 @@ export type { CanonicalValue } from './canonical.js';
 
 export { deepFreeze } from './freeze.js';
 
-export { DEFAULT_JOURNALED_SNAPSHOT_EVERY_EVENTS, JOURNAL_FAULT_MESSAGE_TYPE, JournaledActor, plainRef, SNAPSHOT_RECORDS_PER_EVENT, trackAsync } from './journaled-actor.js';
+export { DEFAULT_JOURNALED_SNAPSHOT_EVERY_EVENTS, JOURNAL_FAULT_MESSAGE_TYPE, JournaledActor, plainRef, SNAPSHOT_EVENTS_PER_WEIGHT, trackAsync } from './journaled-actor.js';
 export type { PlainRef } from './journaled-actor.js';
 
 export {

@@ -7,8 +7,8 @@ import type { ActorSystem } from '../../runtime/system.js';
 /** Events between snapshots of a journaled actor's live model, unless it chooses otherwise. */
 export const DEFAULT_JOURNALED_SNAPSHOT_EVERY_EVENTS = 1_000;
 
-/** Snapshot records written per journaled event at most: a snapshot of W records waits for W / 4 events. */
-export const SNAPSHOT_RECORDS_PER_EVENT = 4;
+/** A snapshot the size of W journal events waits for 2W events: snapshots cost at most half the journal. */
+export const SNAPSHOT_EVENTS_PER_WEIGHT = 2;
 
 /** The message a journaled actor sends itself when a journal write failed, so it fails promptly even when idle. */
 export const JOURNAL_FAULT_MESSAGE_TYPE = 'journal.fault';
@@ -86,9 +86,10 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
   }
 
   /**
-   * Roughly how many records a snapshot of `live` holds (orders, fills...). A snapshot also waits for a
-   * quarter as many events ({@link SNAPSHOT_RECORDS_PER_EVENT}), so its cost, which grows with the
-   * model, stays constant per event instead of making a long run quadratic. Default 0.
+   * The size of a snapshot of `live`, in typical journal events (an OMS order weighs about one event, a
+   * fill id an eighth). A snapshot also waits for {@link SNAPSHOT_EVENTS_PER_WEIGHT} times as many
+   * events, so its cost, which grows with the model, stays a fixed share of the journal's instead of
+   * making a long run quadratic; recovery then replays at most about that many events. Default 0.
    */
   snapshotWeight(_live: L): number {
     return 0;
@@ -236,7 +237,7 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
     if (every <= 0 || this.#pending > 0 || !this.#alive || this.#fault !== undefined) return;
     const seq = this.lastSeq;
     const since = seq - this.#snapshotSeq;
-    if (since < every || since * SNAPSHOT_RECORDS_PER_EVENT < this.snapshotWeight(this.#live)) return;
+    if (since < every || since < SNAPSHOT_EVENTS_PER_WEIGHT * this.snapshotWeight(this.#live)) return;
     this.#snapshotSeq = seq;
     const ctx = this.context;
     const id = this.persistenceId();

@@ -84,8 +84,9 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
   }
 
+  /** A fill id or an equity point weighs about an eighth of a journal event. */
   override snapshotWeight(books: PortfolioBooks): number {
-    return (books.state?.fillIds.length ?? 0) + Math.min(books.state?.equityCurve.length ?? 0, DEFAULT_EQUITY_POINTS_IN_SNAPSHOT);
+    return ((books.state?.fillIds.length ?? 0) + Math.min(books.state?.equityCurve.length ?? 0, DEFAULT_EQUITY_POINTS_IN_SNAPSHOT)) / 8;
   }
 
   /** Creates the portfolio on its first start; then tells the risk actor, and asks known brokers for missed fills. */
