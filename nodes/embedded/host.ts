@@ -11,7 +11,6 @@ import { openPersistence } from '../../persistence/open-persistence.js';
 import type { Persistence } from '../../persistence/open-persistence.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
 import { InstrumentRegistry } from '../../actors/domain/instrument.js';
-import type { Instrument } from '../../actors/domain/instrument.js';
 import { PaperVenue } from '../../actors/broker/paper-venue.js';
 import { registerOrderPathKinds } from '../../actors/broker/kinds.js';
 import { attachOrderPath, orderPathServicesFromEnv } from '../../actors/broker/services.js';
@@ -19,21 +18,19 @@ import type { BrokerProtocol } from '../../actors/broker/protocol.js';
 import type { PortfolioProtocol } from '../../actors/portfolio/protocol.js';
 import type { RiskProtocol } from '../../actors/risk/protocol.js';
 import { MarketDataActor } from '../../actors/market/market-data-actor.js';
-import { OrderPathFeeder } from '../../actors/market/order-path-feeder.js';
 import type { MarketDataProtocol, MarketDataReply } from '../../actors/market/protocol.js';
 import { BAR_STORE, HISTORY_SOURCE } from '../../actors/market/services.js';
 import { registerStrategyKinds, strategyClass } from '../../actors/strategy/registry.js';
 import type { StrategyProtocol } from '../../actors/strategy/protocol.js';
 import { registerOptimizerKind, OptimizerActor } from '../../actors/optimizer/optimizer-actor.js';
 import type { OptimizerProtocol } from '../../actors/optimizer/protocol.js';
+import { DEFAULT_INITIAL_CASH, DEFAULT_PORTFOLIO_ID, DEFAULT_RISK_ID, DEFAULT_SYNTHETIC_SEED, instrumentFor, orderPathChildren, orderPathRefs, orderPathStrategy, syntheticStart } from '../shared/wiring.js';
 
+export { DEFAULT_INITIAL_CASH, DEFAULT_PORTFOLIO_ID, DEFAULT_SYNTHETIC_SEED };
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_UNIVERSE = ['AAPL', 'MSFT', 'NVDA', 'GOOG', 'TSLA'] as const;
-export const DEFAULT_PORTFOLIO_ID = 'main';
-export const DEFAULT_INITIAL_CASH = 100_000;
 /** One synthetic daily bar per symbol every this many milliseconds of clock time. */
 export const DEFAULT_SYNTHETIC_EVERY_MS = 1_000;
-export const DEFAULT_SYNTHETIC_SEED = 20_240_101;
 
 export type FeedOptions =
   | { readonly kind: 'synthetic'; readonly seed?: number; readonly everyMs?: number }
@@ -97,10 +94,6 @@ function defaultStrategies(symbols: readonly string[]): StrategyPlacement[] {
   ];
 }
 
-function instrument(symbol: string): Instrument {
-  return { symbol, tickSize: 0.01, lotSize: 1, currency: 'USD', tradable: true, shortable: false };
-}
-
 async function ask<R>(system: ActorSystem, ref: ActorRef<any>, message: { type: string } & Record<string, unknown>, timeoutMs = 60_000): Promise<R> {
   return system.ask<R>(ref, message, timeoutMs);
 }
@@ -125,7 +118,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     registerOptimizerKind(system.kinds);
 
     const symbols = [...(options.symbols ?? DEFAULT_UNIVERSE)];
-    const registry = new InstrumentRegistry(symbols.map(instrument));
+    const registry = new InstrumentRegistry(symbols.map(instrumentFor));
     // Bars are the feed, so the paper venue fills a market order at the next bar's open, as in a backtest.
     const venue = new PaperVenue({ name: 'paper', registry, clock: system.clock, mode: 'backtest' });
     const { services, notice } = orderPathServicesFromEnv(options.env ?? process.env, new Map([['paper', venue]]));
@@ -133,11 +126,12 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     attachOrderPath(system, services);
 
     const portfolioId = DEFAULT_PORTFOLIO_ID;
+    const orderPath = orderPathRefs('/trading');
     const refs = {
       marketData: { path: '/market' } as ActorRef<MarketDataProtocol>,
-      portfolio: { path: '/trading/portfolio' } as ActorRef<PortfolioProtocol>,
-      broker: { path: '/trading/broker' } as ActorRef<BrokerProtocol>,
-      risk: { path: '/trading/risk' } as ActorRef<RiskProtocol>,
+      portfolio: orderPath.portfolio as ActorRef<PortfolioProtocol>,
+      broker: orderPath.broker as ActorRef<BrokerProtocol>,
+      risk: orderPath.risk as ActorRef<RiskProtocol>,
       optimizer: { path: '/optimizer' } as ActorRef<OptimizerProtocol>,
     };
     const placements = options.strategies ?? defaultStrategies(symbols);
@@ -146,12 +140,14 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     system.spawn(MarketDataActor, 'market', { symbols }, { restart: 'permanent' });
     spawnSpec(
       system,
-      supervisor('trading', oneForOne({ maxRestarts: 10, withinMs: 60_000 }), [
-        worker('portfolio', 'portfolio', { portfolioId, initialCash: options.initialCash ?? DEFAULT_INITIAL_CASH, riskRef: refs.risk }),
-        worker('broker', 'broker', { brokerId: 'paper', venue: 'paper', riskIds: ['risk'], portfolioRef: refs.portfolio }),
-        worker('risk', 'risk', { riskId: 'risk', instruments: symbols.map(instrument), broker: refs.broker, portfolios: { [portfolioId]: refs.portfolio }, ...(options.limits === undefined ? {} : { limits: options.limits }) }),
-        worker('feeder', OrderPathFeeder, { broker: refs.broker, portfolios: [refs.portfolio], risk: refs.risk }),
-      ]),
+      supervisor(
+        'trading',
+        orderPathStrategy(),
+        orderPathChildren({
+          base: '/trading', node: system.node, portfolioId, initialCash: options.initialCash ?? DEFAULT_INITIAL_CASH, symbols,
+          venue: 'paper', brokerId: 'paper', riskId: DEFAULT_RISK_ID, ...(options.limits === undefined ? {} : { limits: options.limits }),
+        }),
+      ),
     );
     const strategies: Record<string, ActorRef<StrategyProtocol>> = {};
     spawnSpec(
@@ -167,7 +163,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     await system.settled();
 
     const subscribe = (symbol: string, subscriber: ActorRef<any>): void => system.tell(refs.marketData, { type: 'marketData.subscribe', symbol, subscriber });
-    for (const s of symbols) subscribe(s, { path: '/trading/feeder' });
+    for (const s of symbols) subscribe(s, orderPath.feeder);
     for (const p of placements) for (const s of p.symbols) subscribe(s, strategies[p.id]!);
 
     const feed = await startFeed(system, refs.marketData, persistence, symbols, options.feed ?? { kind: 'synthetic' }, log);
@@ -224,19 +220,7 @@ async function startFeed(
   }
   const seed = feed.kind === 'synthetic' ? (feed.seed ?? DEFAULT_SYNTHETIC_SEED) : DEFAULT_SYNTHETIC_SEED;
   const everyMs = feed.kind === 'synthetic' ? (feed.everyMs ?? DEFAULT_SYNTHETIC_EVERY_MS) : DEFAULT_SYNTHETIC_EVERY_MS;
-  // Bars start at today's date on the node's clock (the paper venue fills orders that arrived before a bar's
-  // time), or after the bars a previous run stored, from their last closes, so charts and marks carry on.
-  const DAY = 86_400_000;
-  let start = Math.floor(system.clock.now() / DAY) * DAY;
-  const initialPrices: Record<string, number> = {};
-  let resumed = 0;
-  for (const s of symbols) {
-    const last = await persistence.bars.latest(s, '1d');
-    if (last === undefined) continue;
-    start = Math.max(start, last.time + DAY);
-    initialPrices[s] = last.close;
-    resumed++;
-  }
-  fail(await ask<MarketDataReply>(system, marketData, { type: 'marketData.startSynthetic', seed: seed + resumed * 7_919 + Math.floor(start / DAY), start, everyMs, ...(resumed > 0 ? { initialPrices } : {}) }));
+  const plan = await syntheticStart(persistence.bars, symbols, system.clock.now(), seed);
+  fail(await ask<MarketDataReply>(system, marketData, { type: 'marketData.startSynthetic', ...plan, everyMs }));
   return 'synthetic';
 }
