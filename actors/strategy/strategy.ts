@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Actor } from '../../runtime/actor.js';
 import type { ActorContext } from '../../runtime/actor.js';
-import type { ActorRef } from '../../runtime/ref.js';
+import type { Cancellable } from '../../runtime/clock.js';
+import type { ActorRef, Message } from '../../runtime/ref.js';
 import type { Bar } from '../domain/bar.js';
 import { ClientOrderIdGenerator } from '../domain/client-order-id.js';
 import type { Fill } from '../domain/fill.js';
@@ -9,7 +10,7 @@ import type { OrderRequest, OrderType, Side, TimeInForce } from '../domain/order
 import type { Quote } from '../domain/quote.js';
 import type { OmsOrder } from '../broker/order-book.js';
 import { isTerminal } from '../broker/oms-state.js';
-import type { Denial } from '../risk/denial.js';
+import type { Denial, DenialContext } from '../risk/denial.js';
 import type { RiskProtocol } from '../risk/protocol.js';
 import type { ParamSpec, ParamsDefinition, ParamsOf } from './params.js';
 import type { StrategyProtocol, StrategyStatus } from './protocol.js';
@@ -24,6 +25,44 @@ export interface StrategyProps {
   readonly params?: unknown;
   /** The risk actor every order goes to. There is no other way to send one. */
   readonly risk: ActorRef<RiskProtocol>;
+  /**
+   * Clock time between re-sends of an order nothing has acknowledged yet (no order update, fill or denial
+   * for its client order id). The re-send carries the same client order id, so the risk actor and the
+   * broker treat it as the same order. Default {@link DEFAULT_ORDER_RETRY_MS}; `0` turns re-sends off.
+   */
+  readonly orderRetryMs?: number;
+  /** Age at which an unacknowledged order is given up ({@link ORDER_UNACKNOWLEDGED}). Default {@link DEFAULT_ORDER_ACK_TIMEOUT_MS}. */
+  readonly orderAckTimeoutMs?: number;
+}
+
+/** Default {@link StrategyProps.orderRetryMs}: an unacknowledged order is sent again every 2 s of clock time. */
+export const DEFAULT_ORDER_RETRY_MS = 2_000;
+/** Default {@link StrategyProps.orderAckTimeoutMs}: an order unacknowledged for 30 s is given up. */
+export const DEFAULT_ORDER_ACK_TIMEOUT_MS = 30_000;
+
+/**
+ * The code `onOrderDenied` receives for an order the strategy gave up on because nothing acknowledged it
+ * within `orderAckTimeoutMs`. It is the strategy's own verdict, not the risk actor's: the order may still
+ * reach the broker (a late fill then arrives through `onFill` as usual).
+ */
+export const ORDER_UNACKNOWLEDGED = 'ORDER_UNACKNOWLEDGED';
+
+/** What `onOrderDenied` receives for an order given up unacknowledged (shaped like a risk `Denial`). */
+export interface OrderUnacknowledged {
+  readonly code: typeof ORDER_UNACKNOWLEDGED;
+  /** `ORDER_UNACKNOWLEDGED: attempts=<n>, ageMs=<ms>` */
+  readonly message: string;
+  readonly context: DenialContext;
+}
+
+/** The strategy's own timer message: re-send or give up the orders that are due. Never sent by anyone else. */
+const RETRY_ORDERS = 'strategy.retryOrders';
+
+interface Unacknowledged {
+  readonly order: OrderRequest;
+  readonly firstSentAt: number;
+  lastSentAt: number;
+  attempts: number;
 }
 
 /** Options of an order beyond symbol, side and quantity. Default: a market order, good for the day. */
@@ -68,6 +107,10 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   readonly #open = new Map<string, OrderRequest>();
   readonly #lastBar = new Map<string, Bar>();
   readonly #symbols = new Set<string>();
+  /** Orders sent and not yet acknowledged, by client order id (at-least-once: re-sent until acknowledged). */
+  readonly #unacked = new Map<string, Unacknowledged>();
+  #retryTimer: Cancellable | undefined;
+  #retries = 0;
   #submitted = 0;
   #denied = 0;
   #fills = 0;
@@ -82,8 +125,11 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   onQuote(_quote: Quote): void {}
   /** Each fill of one of this strategy's orders, after the position has been updated. */
   onFill(_fill: Fill): void {}
-  /** An order the risk actor refused, with its stable code (e.g. `NOTIONAL_EXCEEDS_MAX_PER_ORDER`). */
-  onOrderDenied(_order: OrderRequest, _denial: Denial): void {}
+  /**
+   * An order the risk actor refused, with its stable code (e.g. `NOTIONAL_EXCEEDS_MAX_PER_ORDER`), or one
+   * the strategy gave up on because nothing acknowledged it ({@link ORDER_UNACKNOWLEDGED}).
+   */
+  onOrderDenied(_order: OrderRequest, _denial: Denial | OrderUnacknowledged): void {}
   onOrderUpdate(_order: OmsOrder): void {}
   onStop(): void {}
 
@@ -140,7 +186,10 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
     return this.submit(symbol, qty > 0 ? 'sell' : 'buy', Math.abs(qty));
   }
 
-  /** Sends an order to the risk actor and returns its client order id. The outcome arrives as a fill, update or denial. */
+  /**
+   * Sends an order to the risk actor and returns its client order id. The outcome arrives as a fill, update
+   * or denial; until one does, the order is sent again with the same client order id every `orderRetryMs`.
+   */
   protected submit(symbol: string, side: Side, quantity: number, options: OrderOptions = {}): string {
     const order: OrderRequest = {
       clientOrderId: this.#ids.next(),
@@ -158,7 +207,56 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
     this.#open.set(order.clientOrderId, order);
     this.#submitted++;
     this.context.tell(this.props.risk, { type: 'risk.submitOrder', order });
+    if (this.#retryMs() > 0) {
+      this.#unacked.set(order.clientOrderId, { order, firstSentAt: order.createdAt, lastSentAt: order.createdAt, attempts: 1 });
+      this.#retryTimer ??= this.#scheduleRetry(this.#retryMs());
+    }
     return order.clientOrderId;
+  }
+
+  // ---- at-least-once submission ----
+
+  #retryMs(): number {
+    return this.props.orderRetryMs ?? DEFAULT_ORDER_RETRY_MS;
+  }
+
+  #scheduleRetry(delayMs: number): Cancellable {
+    return this.context.schedule(Math.max(1, delayMs), { type: RETRY_ORDERS } as Message as StrategyProtocol);
+  }
+
+  /** An order update, fill or denial names the order: stop re-sending it. */
+  #acknowledged(clientOrderId: string): void {
+    if (!this.#unacked.delete(clientOrderId) || this.#unacked.size > 0) return;
+    this.#retryTimer?.cancel();
+    this.#retryTimer = undefined;
+  }
+
+  /** Re-sends every order whose last send is `orderRetryMs` old, gives up those past `orderAckTimeoutMs`. */
+  #retryDue(ctx: ActorContext<StrategyProtocol>): void {
+    this.#retryTimer = undefined;
+    const now = ctx.clock.now();
+    const retryMs = this.#retryMs();
+    const timeoutMs = this.props.orderAckTimeoutMs ?? DEFAULT_ORDER_ACK_TIMEOUT_MS;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, pending] of [...this.#unacked]) {
+      const age = now - pending.firstSentAt;
+      if (age >= timeoutMs) {
+        this.#unacked.delete(id);
+        this.#open.delete(id);
+        this.#denied++;
+        const context = { attempts: pending.attempts, ageMs: age };
+        this.onOrderDenied(pending.order, Object.freeze({ code: ORDER_UNACKNOWLEDGED, message: `${ORDER_UNACKNOWLEDGED}: attempts=${pending.attempts}, ageMs=${age}`, context: Object.freeze(context) }));
+        continue;
+      }
+      if (now - pending.lastSentAt >= retryMs) {
+        pending.lastSentAt = now;
+        pending.attempts++;
+        this.#retries++;
+        ctx.tell(this.props.risk, { type: 'risk.submitOrder', order: pending.order });
+      }
+      next = Math.min(next, pending.lastSentAt + retryMs, pending.firstSentAt + timeoutMs);
+    }
+    if (this.#unacked.size > 0) this.#retryTimer = this.#scheduleRetry(next - now);
   }
 
   // ---- the actor side ----
@@ -179,6 +277,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   receive(msg: StrategyProtocol, ctx: ActorContext<StrategyProtocol>): void {
+    if ((msg as Message).type === RETRY_ORDERS) return this.#retryDue(ctx);
     switch (msg.type) {
       case 'market.bar':
         return this.#handleBar(msg.bar);
@@ -207,6 +306,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   #handleFill(fill: Fill): void {
+    this.#acknowledged(fill.clientOrderId);
     this.#fills++;
     const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
     this.#positions.set(fill.symbol, this.position(fill.symbol) + signed);
@@ -214,11 +314,13 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   #handleOrderUpdate(order: OmsOrder): void {
+    this.#acknowledged(order.clientOrderId);
     if (isTerminal(order.status)) this.#open.delete(order.clientOrderId);
     this.onOrderUpdate(order);
   }
 
   #handleDenied(order: OrderRequest, denial: Denial): void {
+    this.#acknowledged(order.clientOrderId);
     this.#open.delete(order.clientOrderId);
     this.#denied++;
     this.onOrderDenied(order, denial);
@@ -243,6 +345,6 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
 
   override inspect(): Record<string, unknown> {
     const { type: _type, ...rest } = this.status();
-    return rest;
+    return { ...rest, unacknowledgedOrders: this.#unacked.size, orderRetries: this.#retries };
   }
 }
