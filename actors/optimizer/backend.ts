@@ -43,6 +43,8 @@ export interface SweepKernelSettings {
   readonly constantTypes: Record<string, 'Float' | 'Integer'>;
   /** Upper bound of every loop in the kernel: the bar count. gpu.js otherwise stops loops at 1,000 silently. */
   readonly loopMaxIterations: number;
+  /** Lengths of the array arguments, in order: a compiled kernel is reused only for the same shape. */
+  readonly argumentLengths: readonly number[];
 }
 
 /** A compiled sweep kernel; `run` resolves to one Float32Array(4) per thread. */
@@ -146,7 +148,7 @@ export class SweepBackend implements KernelBackend {
    * on threaded webasm, the worker pool start. `destroy()` on the returned kernel releases it.
    */
   createKernel(source: string, settings: SweepKernelSettings): SweepKernel {
-    const key = JSON.stringify([source, settings.output, settings.loopMaxIterations, settings.constants, settings.constantTypes]);
+    const key = JSON.stringify([source, settings.output, settings.loopMaxIterations, settings.argumentLengths, settings.constants, settings.constantTypes]);
     let entry = this.#kernels.get(key);
     if (entry === undefined) {
       const k = this.gpu.createKernel(source, {

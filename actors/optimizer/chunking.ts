@@ -26,6 +26,11 @@ export const MAX_KERNEL_ARRAY_ELEMENTS = 2 ** 24;
 /** Combinations reserved room for when choosing how many indicator rows one launch may hold. */
 const PREFERRED_MIN_COMBOS_PER_CHUNK = 4_096;
 const BYTES_PER_FLOAT = 4;
+/**
+ * Launch sizes are rounded up to a multiple of the SIMD width: gpu.js's threaded WebAssembly path runs
+ * its f32x4 body only when the output row is a multiple of 4 wide (else every cell runs scalar).
+ */
+export const KERNEL_LANES = 4;
 const PRICE_COLUMNS = 4;
 
 /** Limits of a plan. */
@@ -44,7 +49,7 @@ export interface ChunkPlan {
 
 export interface SweepChunks {
   readonly chunks: readonly ChunkPlan[];
-  /** Combinations per launch (the kernel's output size); the last launch is padded to it. */
+  /** Combinations per launch (the kernel's output size, a multiple of KERNEL_LANES); launches are padded to it. */
   readonly comboCapacity: number;
   /** Indicator rows per launch (the most any launch reads); unused rows are zero. */
   readonly rowCapacity: number;
@@ -82,14 +87,16 @@ export function planChunks(strategy: SweepStrategy, grid: ExpandedGrid, bars: nu
   const floats = budget / BYTES_PER_FLOAT - PRICE_COLUMNS * bars;
   const reserve = Math.min(grid.combos, PREFERRED_MIN_COMBOS_PER_CHUNK) * (width + RAW_WIDTH);
   const rowCapacity = Math.max(slots, Math.min(distinct.size, Math.floor(MAX_KERNEL_ARRAY_ELEMENTS / bars), Math.floor((floats - reserve) / bars)));
-  const comboLimit = Math.max(1, Math.min(
-    grid.combos,
+  /** Most combinations one launch may hold under the budget, the work cap and the index limit. */
+  const allowed = Math.max(1, Math.min(
     Math.floor(maxWork / bars),
     Math.floor(MAX_KERNEL_ARRAY_ELEMENTS / width),
     Math.floor((floats - rowCapacity * bars) / (width + RAW_WIDTH)),
   ));
-  // Even out launch sizes so padding the last one wastes little.
-  const comboCapacity = Math.ceil(grid.combos / Math.ceil(grid.combos / comboLimit));
+  // Whole quads where the budget allows; launch sizes evened out so padding the last one wastes little.
+  const laneLimit = allowed >= KERNEL_LANES ? allowed - (allowed % KERNEL_LANES) : allowed;
+  const launches = grid.combos <= allowed ? 1 : Math.ceil(grid.combos / laneLimit);
+  const comboCapacity = Math.ceil(grid.combos / launches);
 
   const chunks: ChunkPlan[] = [];
   let start = 0;
@@ -105,7 +112,9 @@ export function planChunks(strategy: SweepStrategy, grid: ExpandedGrid, bars: nu
     for (const k of needed) rows.add(k);
   }
   chunks.push({ index: chunks.length, start, end: grid.combos, rows: [...rows] });
-  const combos = Math.max(...chunks.map((c) => c.end - c.start));
+  const largest = Math.max(...chunks.map((c) => c.end - c.start));
+  const rounded = Math.ceil(largest / KERNEL_LANES) * KERNEL_LANES;
+  const combos = rounded <= allowed ? rounded : largest;
   const rowsUsed = Math.max(...chunks.map((c) => c.rows.length));
   return { chunks, comboCapacity: combos, rowCapacity: rowsUsed, bytesPerChunk: estimateChunkBytes(bars, rowsUsed, combos, width) };
 }

@@ -192,6 +192,7 @@ export class SweepRun {
         constants,
         constantTypes: kernelConstantTypes(constants),
         loopMaxIterations: bars.n,
+        argumentLengths: [bars.n, bars.n, bars.n, bars.n, request.approach === 'inline' ? 1 : Math.max(1, plan.rowCapacity) * bars.n, plan.comboCapacity * comboWidth(strategy)],
       });
     } catch (error) {
       throw new KernelFailedError(this.backend.probedMode, index, `compile: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
