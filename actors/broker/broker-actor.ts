@@ -45,6 +45,8 @@ export interface BrokerActorProps {
   readonly retainFills?: number;
   /** Events between snapshots; default 1,000. */
   readonly snapshotEveryEvents?: number;
+  /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
+  readonly epoch?: number;
 }
 
 // Nonces of every broker instance of this process: a stale internal message (sent by an instance

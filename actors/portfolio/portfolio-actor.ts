@@ -32,6 +32,8 @@ export interface PortfolioActorProps {
   readonly markJournalIntervalMs?: number;
   /** Events between snapshots; default 1,000. */
   readonly snapshotEveryEvents?: number;
+  /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
+  readonly epoch?: number;
 }
 
 /** Published after every change when someone listens (the UI, and the identity test). */

@@ -44,6 +44,8 @@ export interface RiskActorProps {
   readonly seqBlock?: number;
   /** Default {@link DEFAULT_VAR_REFRESH_MS}. */
   readonly varRefreshMs?: number;
+  /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
+  readonly epoch?: number;
 }
 
 /**
@@ -211,6 +213,9 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
 
   #onPortfolio(msg: RiskPortfolioUpdate, ctx: ActorContext<RiskProtocol>): void {
     const engine = this.live.engine;
+    // A configured portfolio's view is taken from that portfolio actor only.
+    const expected = this.props.portfolios?.[msg.view?.portfolioId];
+    if (expected !== undefined && (ctx.sender === undefined || ctx.sender.path !== expected.path)) return;
     if (msg.fill !== undefined) {
       engine.recordFill(msg.fill, msg.fill.positionBefore);
       this.record({ kind: 'fillBooked', fill: msg.fill });

@@ -64,17 +64,19 @@ test('open orders and rate counts survive a risk restart', async (t) => {
 });
 
 test('a broker recovered from a snapshot and later events has the same book as the one that wrote them', async (t) => {
-  const h = await orderPath(t, { brokerProps: { snapshotEveryEvents: 3 } });
-  for (let i = 0; i < 6; i++) h.submit({ quantity: 1 + i });
+  // A short retention keeps the book small, so snapshots (spaced by their size) come early.
+  const props = { snapshotEveryEvents: 3, retainTerminalOrders: 5, retainFills: 5 };
+  const h = await orderPath(t, { brokerProps: props, limits: { maxOrdersPerStrategyPerWindow: 100, maxOrdersPerPortfolioPerWindow: 100 } });
+  for (let i = 0; i < 30; i++) h.submit({ quantity: 1 + (i % 3) });
   h.submit({ type: 'limit', limitPrice: 95 });
   await h.settle();
   await h.bar(1, 101);
-  for (let i = 0; i < 3; i++) h.submit({ side: 'sell', quantity: 1 + i });
+  for (let i = 0; i < 20; i++) h.submit({ side: 'sell', quantity: 1 + (i % 3) });
   await h.settle();
   await h.bar(2, 102);
   const before = await h.orders();
   await h.system.stop(h.broker);
-  respawnBroker(h, { snapshotEveryEvents: 3 });
+  respawnBroker(h, props);
   await h.settle();
   const status = h.system.inspectActor('/broker') as { recoveredFromSnapshotSeq: number };
   t.true(status.recoveredFromSnapshotSeq > 0, 'recovery started from a snapshot');
