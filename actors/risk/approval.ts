@@ -103,8 +103,18 @@ export function signApproval(order: OrderRequest, params: SignApprovalParams): A
   const frozen = deepFreeze({ ...order });
   const fields = { v: APPROVAL_TOKEN_VERSION as typeof APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
   // The order is frozen already and the token holds only primitives: freezing the two shells suffices.
-  return Object.freeze({ order: frozen, approval: Object.freeze({ ...fields, signature: mac(params.key, fields) }) });
+  const approval = Object.freeze({ ...fields, signature: mac(params.key, fields) });
+  signedOrders.set(frozen, fields.orderDigest);
+  signedTokens.set(approval, params.key);
+  return Object.freeze({ order: frozen, approval });
 }
+
+// Verification of what `signApproval` produced in this process is memoised by object identity: the order
+// and the token are frozen, so an object found here is byte for byte what was signed (its digest, and a
+// signature under that very key Buffer). A copied, decoded or altered object is not found and is
+// verified in full. Expiry, signer and replay are checked every time.
+const signedOrders = new WeakMap<object, string>();
+const signedTokens = new WeakMap<object, Buffer>();
 
 function reject(reason: ApprovalRejectReason, message: string): ApprovalVerification {
   return { ok: false, reason, message: `${reason}: ${message}` };
@@ -130,17 +140,21 @@ export function verifyApproval(approved: ApprovedOrder, params: VerifyApprovalPa
   if (!isWellFormed(approved)) return reject('MALFORMED', 'not an approved order');
   const { order, approval } = approved;
   if (approval.v !== APPROVAL_TOKEN_VERSION) return reject('UNSUPPORTED_VERSION', `v=${String(approval.v)}`);
-  let digest: string;
-  try {
-    digest = orderDigest(order);
-  } catch {
-    return reject('MALFORMED', 'order cannot be canonically encoded');
+  let digest: string | undefined = signedOrders.get(order);
+  if (digest === undefined) {
+    try {
+      digest = orderDigest(order);
+    } catch {
+      return reject('MALFORMED', 'order cannot be canonically encoded');
+    }
   }
   if (digest !== approval.orderDigest) return reject('TAMPERED', `order ${String(order.clientOrderId)} differs from the approved order`);
-  const expected = Buffer.from(mac(params.key, { v: approval.v, orderDigest: approval.orderDigest, riskId: approval.riskId, seq: approval.seq, expiresAt: approval.expiresAt }), 'hex');
-  const actual = Buffer.from(approval.signature, 'hex');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    return reject('BAD_SIGNATURE', `token ${approvalTokenId(approval)} does not verify`);
+  if (signedTokens.get(approval) !== params.key) {
+    const expected = Buffer.from(mac(params.key, { v: approval.v, orderDigest: approval.orderDigest, riskId: approval.riskId, seq: approval.seq, expiresAt: approval.expiresAt }), 'hex');
+    const actual = Buffer.from(approval.signature, 'hex');
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+      return reject('BAD_SIGNATURE', `token ${approvalTokenId(approval)} does not verify`);
+    }
   }
   if (params.expectedRiskId !== undefined && approval.riskId !== params.expectedRiskId) {
     return reject('UNKNOWN_SIGNER', `riskId=${approval.riskId}, expected=${params.expectedRiskId}`);
