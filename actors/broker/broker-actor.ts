@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { barProblems } from '../domain/bar.js';
 import { JournaledActor } from '../domain/journaled-actor.js';
 import type { ActorContext } from '../../runtime/actor.js';
@@ -13,6 +12,9 @@ import {
   hydrateBrokerBooks, plainRef, replayBrokerEvent,
 } from './broker-books.js';
 import type { BookedReport, BrokerBooks, BrokerJournalEvent, BrokerRetention, BrokerSnapshot } from './broker-books.js';
+import type { BrokerActorProps } from './broker-config.js';
+export type { BrokerActorProps } from './broker-config.js';
+import { issueNonce, nonceStatus } from './broker-nonce.js';
 import { reconcileWithVenue } from './broker-reconcile.js';
 import type { ReconcileHost } from './broker-reconcile.js';
 import { UnknownOrderError, VenueTimeoutError, VenueUnavailableError } from './errors.js';
@@ -23,41 +25,6 @@ import type { BrokerApprovedOrder, BrokerCancelOrder, BrokerInternal, BrokerNoti
 import { orderPathOf, venueOf } from './services.js';
 import { isSimulatedVenue, venueOrderOf } from './venue.js';
 import type { SubmitAck, Unsubscribe, Venue, VenueReport } from './venue.js';
-
-/**
- * Props of a `BrokerActor` (kind `broker`): plain data, so a node can spawn it from config. The key and
- * the venue itself come from the node's order-path services (`attachOrderPath`).
- */
-export interface BrokerActorProps {
-  /** Identity of this broker; its journal is `broker-<brokerId>`, its fills carry it. */
-  readonly brokerId: string;
-  /** Name of the venue in the node's services (`paper`, `ib`). */
-  readonly venue: string;
-  /** Risk identities whose approvals this broker accepts. */
-  readonly riskIds: readonly string[];
-  /** Where fills go (as `portfolio.fill`), unless `portfolioRefs` names the portfolio's own actor. */
-  readonly portfolioRef?: ActorRef;
-  /** Portfolio actor per portfolio id. */
-  readonly portfolioRefs?: Readonly<Record<string, ActorRef>>;
-  /** Default {@link DEFAULT_RETAIN_TERMINAL_ORDERS}. */
-  readonly retainTerminalOrders?: number;
-  /** Default {@link DEFAULT_RETAIN_FILLS}. */
-  readonly retainFills?: number;
-  /** Events between snapshots; default 1,000. */
-  readonly snapshotEveryEvents?: number;
-  /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
-  readonly epoch?: number;
-}
-
-// Nonces of every broker instance of this process: a stale internal message (sent by an instance
-// that has since restarted) is dropped quietly; one with a nonce never issued is forged.
-const issuedNonces = new Set<string>();
-function newNonce(): string {
-  const nonce = randomBytes(16).toString('hex');
-  issuedNonces.add(nonce);
-  if (issuedNonces.size > 4_096) issuedNonces.delete(issuedNonces.values().next().value!);
-  return nonce;
-}
 
 function clientOrderIdOf(approved: unknown): string | undefined {
   const id = (approved as Partial<ApprovedOrder> | undefined)?.order?.clientOrderId;
@@ -77,7 +44,7 @@ function clientOrderIdOf(approved: unknown): string | undefined {
  * system.spawnKind('broker', 'broker', { brokerId: 'b1', venue: 'paper', riskIds: ['risk-1'], portfolioRef: { path: '/portfolio' } });
  */
 export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEvent, BrokerBooks, BrokerSnapshot, BrokerActorProps> {
-  readonly #nonce = newNonce();
+  readonly #nonce = issueNonce();
   #venue!: Venue;
   #key!: Buffer;
   #subscriptions: Unsubscribe[] = [];
@@ -191,8 +158,9 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
   }
 
   #onInternal(msg: BrokerInternal, ctx: ActorContext<BrokerProtocol>): void | Promise<void> {
-    if (msg.nonce !== this.#nonce) {
-      if (issuedNonces.has(msg.nonce)) return; // from an earlier instance of a broker: reconciliation covered it
+    const status = nonceStatus(msg.nonce, this.#nonce);
+    if (status !== 'own') {
+      if (status === 'stale') return; // from an earlier instance of a broker: reconciliation covered it
       return this.#security(ctx, 'FORGED_INTERNAL_MESSAGE', `FORGED_INTERNAL_MESSAGE: ${msg.type} not sent by this broker`, undefined, [ctx.sender]);
     }
     switch (msg.type) {
