@@ -10,6 +10,10 @@ const USAGE = `usage: bifrost <command>
 commands:
   start        run the embedded node (same as npm start)
   optimize     sweep a strategy's parameters over a CSV of bars (gpu.js kernels); optimize --help
+  inspect      nodes, supervision trees, actors, placement, dead letters, orders, risk; inspect --help
+  halt         deny every new order (operator credential in $BIFROST_OPERATOR_TOKEN); halt --help
+  reduce       allow only exposure-reducing orders
+  resume       back to ACTIVE trading
   version      print the version
   help         this text
 `;
@@ -36,6 +40,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return optimizeCommand(argv.slice(1));
+    }
+    case 'inspect': {
+      const { inspectCommand } = await import('./inspect.js');
+      return inspectCommand(argv.slice(1));
+    }
+    case 'halt':
+    case 'reduce':
+    case 'resume': {
+      const { tradingStateCommand } = await import('./trading-state.js');
+      return tradingStateCommand(command, argv.slice(1));
     }
     default:
       process.stderr.write(`bifrost: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
