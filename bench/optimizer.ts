@@ -1,6 +1,6 @@
 /**
  * Optimizer kernels against the plain-JS loop over the same grid, in the same run.
- *   npm run bench -- optimizer [--data DIR] [--json] [--quick] [--runs N]
+ *   npm run bench -- optimizer [--data DIR] [--json] [--quick] [--runs N] [--only sma-cross|rsi-reversion|bollinger-atr]
  * Figure: bar-evaluations per second (combinations × bars / s), end to end per symbol sweep (grid expansion,
  * indicator series, launches, read-back, ranking; the kernel warm, as in a long-running optimizer actor;
  * the cold figure with compilation is in the notes) for the kernels; the float64
@@ -20,6 +20,8 @@ import { arg, median, now, progress, report } from './_harness.js';
 const quick = process.argv.includes('--quick');
 const RUNS = Number(arg('runs') ?? (quick ? 1 : 3));
 const dataDir = arg('data');
+/** `--only sma-cross` runs just that strategy's figures. */
+const only = arg('only');
 
 /** Grids sized so one launch has at least 4,096 combinations (the threaded path) for the crossover. */
 const GRIDS: Readonly<Record<string, string>> = quick
@@ -131,12 +133,15 @@ const add = (key: string, r: Awaited<ReturnType<typeof compare>>) => {
   ratio[key] = r.kernel / r.plain;
   notes[key] = `backend ${r.backend}; ${r.barEvals.toLocaleString('en-US')} bar-evaluations per pass; cold (kernel compile and pool start included) ${Math.round(r.cold).toLocaleString('en-US')}/s; per CPU-second: kernel ${Math.round(r.kernelCpu).toLocaleString('en-US')}, plain ${Math.round(r.plainCpu).toLocaleString('en-US')}`;
 };
+const wanted = (strategy: string) => only === undefined || only === strategy;
 try {
-  add('sma_cross_bar_evals_per_s', await compare('sma-cross, auto backend', universe, 'sma-cross', 'indexed', auto));
-  add('sma_cross_inline_bar_evals_per_s', await compare('sma-cross, inline indicators', universe, 'sma-cross', 'inline', auto));
-  add('sma_cross_single_thread_bar_evals_per_s', await compare('sma-cross, synchronous webasm (one thread)', universe, 'sma-cross', 'indexed', sync));
-  add('rsi_reversion_bar_evals_per_s', await compare('rsi-reversion', universe, 'rsi-reversion', 'indexed', auto));
-  add('bollinger_atr_bar_evals_per_s', await compare('bollinger-atr', universe, 'bollinger-atr', 'indexed', auto));
+  if (wanted('sma-cross')) {
+    add('sma_cross_bar_evals_per_s', await compare('sma-cross, auto backend', universe, 'sma-cross', 'indexed', auto));
+    add('sma_cross_single_thread_bar_evals_per_s', await compare('sma-cross, synchronous webasm (one thread)', universe, 'sma-cross', 'indexed', sync));
+    add('sma_cross_inline_bar_evals_per_s', await compare('sma-cross, inline indicators', universe, 'sma-cross', 'inline', auto));
+  }
+  if (wanted('rsi-reversion')) add('rsi_reversion_bar_evals_per_s', await compare('rsi-reversion', universe, 'rsi-reversion', 'indexed', auto));
+  if (wanted('bollinger-atr')) add('bollinger_atr_bar_evals_per_s', await compare('bollinger-atr', universe, 'bollinger-atr', 'indexed', auto));
 } finally {
   await auto.destroy();
   await sync.destroy();
