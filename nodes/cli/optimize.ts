@@ -160,7 +160,7 @@ export function resultTable(r: OptimizerResult): string {
   ];
   const table = rows.map((row) => row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
   const conf = r.confirmation;
-  const tail = conf.status === 'skipped' ? [] : [`confirmation through the actor backtest: ${conf.status}${conf.reason === undefined ? '' : ` (${conf.reason})`}`, ...conf.rows.map((c) => `  #${c.rank}: final equity ${c.kernel.finalEquity.toFixed(2)} vs ${c.backtest.finalEquity.toFixed(2)} (Δ ${c.diff.finalEquity.toFixed(2)}), trades ${c.kernel.trades} vs ${c.backtest.trades}${c.withinTolerance ? '' : '  OUTSIDE TOLERANCE'}`)];
+  const tail = conf.status === 'skipped' ? [] : [`confirmation through the actor backtest: ${conf.status}${conf.reason === undefined ? '' : ` (${conf.reason})`}`, ...conf.rows.map((c) => `  #${c.rank}: final equity ${c.kernel.finalEquity.toFixed(2)} vs ${c.backtest.finalEquity.toFixed(2)} (Δ ${c.diff.finalEquity.toFixed(2)}), trades ${c.kernel.trades} vs ${c.backtest.trades}${c.backtest.denials > 0 ? `, ${c.backtest.denials} order(s) denied by risk` : ''}${c.withinTolerance ? '' : '  OUTSIDE TOLERANCE'}`)];
   return [...head, '', ...table, ...(tail.length > 0 ? ['', ...tail] : [])].join('\n') + '\n';
 }
 
