@@ -83,6 +83,7 @@ export class Membership {
   #livenessTimer: Cancellable | undefined;
   #watcher: QueuedIterator<KvEntry> | undefined;
   #beating = false;
+  #putting = false;
   #lastPutOkAt: number;
   #stopped = false;
 
@@ -216,17 +217,28 @@ export class Membership {
   async #heartbeat(): Promise<void> {
     if (this.#stopped) return;
     this.#heartbeatTimer = this.system.clock.setTimer(this.heartbeatIntervalMs, () => void this.#heartbeat());
-    await this.#round(true);
+    // The record put does not wait for the lease round: a lease write stuck on a JetStream leader election
+    // (up to the 5 s request timeout) must not make the others declare this node down meanwhile.
+    await Promise.all([this.#beat(), this.#round()]);
   }
 
-  /** Heartbeat put (unless `put` is false), lease round, then the tick listeners. Rounds never overlap. */
-  async #round(put: boolean): Promise<void> {
+  /** One record put, unless the previous one is still in flight. */
+  async #beat(): Promise<void> {
+    if (this.#putting || this.#stopped) return;
+    this.#putting = true;
+    try {
+      await this.#put();
+    } finally {
+      this.#putting = false;
+    }
+  }
+
+  /** Lease round, then the tick listeners. Rounds never overlap. */
+  async #round(): Promise<void> {
     // A slow round (KV failing over) must not overlap the next one.
     if (this.#beating || this.#stopped) return;
     this.#beating = true;
     try {
-      if (put) await this.#put();
-      if (this.#stopped) return;
       await this.lease.tick((node) => this.isDown(node));
       for (const listener of this.#tickListeners) {
         if (this.#stopped) return;
@@ -315,7 +327,7 @@ export class Membership {
     this.#publish({ type: 'cluster.nodeDown', at: this.system.clock.now(), node: name, reason });
     this.#changed();
     // The leader is gone: contend for the lease now rather than at the next heartbeat.
-    if (name === this.lease.leader) void this.#round(false);
+    if (name === this.lease.leader) void this.#round();
   }
 
   // ---- liveness ----
