@@ -99,8 +99,8 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     const self = ctx.self;
     const nonce = this.#nonce;
     this.#subscriptions.push(
-      this.#venue.onReport((report) => ctx.system.tell(self, { type: 'broker.venueReport', nonce, report })),
-      this.#venue.onStatus((status) => ctx.system.tell(self, { type: 'broker.venueStatus', nonce, status })),
+      this.#venue.onReport((report) => ctx.system.tell(self, Object.freeze({ type: 'broker.venueReport', nonce, report }))),
+      this.#venue.onStatus((status) => ctx.system.tell(self, Object.freeze({ type: 'broker.venueStatus', nonce, status }))),
     );
     await this.#reconcile(ctx);
   }
@@ -236,7 +236,7 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     this.#sent.add(id);
     const self = ctx.self;
     const nonce = this.#nonce;
-    const outcome = (fields: { ack?: SubmitAck; error?: unknown }): void => ctx.system.tell(self, { type: 'broker.submitOutcome', nonce, clientOrderId: id, ...fields });
+    const outcome = (fields: { ack?: SubmitAck; error?: unknown }): void => ctx.system.tell(self, Object.freeze({ type: 'broker.submitOutcome', nonce, clientOrderId: id, ...fields }));
     let submitted: Promise<SubmitAck>;
     try {
       submitted = this.#venue.submit(venueOrderOf(order.order));

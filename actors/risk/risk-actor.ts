@@ -5,7 +5,7 @@ import type { OrderRequest } from '../domain/order.js';
 import type { ActorContext } from '../../runtime/actor.js';
 import { describeError } from '../../runtime/errors.js';
 import type { ActorRef } from '../../runtime/ref.js';
-import { brokerApprovedOrder } from '../broker/protocol.js';
+import { brokerApprovedOrder, brokerCancelOrder } from '../broker/protocol.js';
 import type { BrokerProtocol } from '../broker/protocol.js';
 import { operatorCredentialMatches, orderPathOf } from '../broker/services.js';
 import { portfolioSubscribeRisk } from '../portfolio/protocol.js';
@@ -126,7 +126,7 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
         return this.#onSubmit(msg, ctx);
       case 'risk.cancelOrder':
         // Cancels never go through the checks: they pass in every trading state.
-        return ctx.forward(this.props.broker, { type: 'broker.cancelOrder', portfolioId: msg.portfolioId, clientOrderId: msg.clientOrderId });
+        return ctx.forward(this.props.broker, brokerCancelOrder(msg.portfolioId, msg.clientOrderId));
       case 'risk.setTradingState':
         return this.#onOperator(msg, ctx);
       case 'risk.portfolioUpdate':
