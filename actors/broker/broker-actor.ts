@@ -243,7 +243,8 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     } catch (error) {
       return outcome({ error });
     }
-    void this.track(submitted.then((ack) => outcome({ ack }), (error: unknown) => outcome({ error })));
+    // A plain `sent` needs nothing: the venue's reports follow. Only a duplicate or a failure comes back.
+    void this.track(submitted.then((ack) => (ack.outcome === 'sent' ? undefined : outcome({ ack })), (error: unknown) => outcome({ error })));
   }
 
   #onSubmitOutcome(clientOrderId: string, ack: SubmitAck | undefined, error: unknown, ctx: ActorContext<BrokerProtocol>): void {
