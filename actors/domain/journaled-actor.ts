@@ -33,6 +33,8 @@ class LiveBox<L> {
  * Makes the runtime's `settled()` (and manual dispatch) wait for `promise`. The kernel counts only
  * receives that return a promise; a journal write that an actor issues without blocking its mailbox
  * must be counted too, or `settled()` could return while an order still waits for its journal commit.
+ * It uses the system's `active` count, the kernel's measure of work in flight; a kernel API for this
+ * (`ctx.track(promise)`) would be the better home.
  */
 export function trackAsync<T>(system: ActorSystem, promise: Promise<T>): Promise<T> {
   system.active++;
@@ -47,7 +49,7 @@ export function trackAsync<T>(system: ActorSystem, promise: Promise<T>): Promise
  * `PersistentActor.persist` is persist-then-apply, one awaited write per message: about 12,000
  * messages/s on SQLite, too slow for the order path. A journaled actor instead changes its live model
  * synchronously (with the same domain functions that `replay` uses in recovery) and `record`s the
- * events; the writes of many messages share one group commit. Effects that must not happen before the
+ * events; everything recorded in one scheduling turn is one append, and appends share group commits. Effects that must not happen before the
  * journal holds the events (a venue submit, an operator's acknowledgement) go in `afterCommit`, which
  * runs in journal order once they are committed. Effects that the actor can redo from another source
  * of truth after a crash (forwarding a fill the venue will report again) may happen at once.
@@ -72,7 +74,10 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
   abstract hydrate(snapshot: Snap): L;
   /** A plain, serialisable copy of the live model. */
   abstract dehydrate(live: L): Snap;
-  /** Recovery: the model after `event`. It may change `live` in place and return it; it must not send or read the clock. */
+  /**
+   * Recovery: the model after `event`. It may change `live` in place and return it (the live model is
+   * never shared; snapshots are copies); it must not send or read the clock.
+   */
   abstract replay(live: L, event: E): L;
   /** Handles one message (the actor's `receive`). */
   abstract handle(message: P, ctx: ActorContext<P>): void | Promise<void>;
