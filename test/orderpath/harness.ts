@@ -81,7 +81,7 @@ export interface HarnessOptions {
   readonly wrapVenue?: (venue: PaperVenue) => Venue;
   /** Without it, the harness sends prices and return histories for every instrument. */
   readonly noMarketData?: boolean;
-  /** Supervisor strategy for the guardian (default one-for-one restart). */
+  /** The node's operator credential; `null`: none configured. Default {@link OPERATOR_TOKEN}. */
   readonly operatorToken?: string | null;
   readonly portfolioProps?: Record<string, unknown>;
   readonly brokerProps?: Record<string, unknown>;
@@ -109,7 +109,7 @@ export interface Harness {
   orders(): Promise<BrokerOrders['orders']>;
   /** Messages of one type the strategy received. */
   received<M extends Message>(type: string): M[];
-  /** Opens another storage instance on the same data (to read the journal directly). */
+  /** `sqlite` or `postgres`. */
   readonly backendName: string;
 }
 
@@ -133,13 +133,12 @@ export function order(fields: Partial<OrderRequest> = {}): OrderRequest {
 }
 
 const backends = new Map<string, Backend>();
-function backendFor(name: 'sqlite' | 'postgres', t: ExecutionContext): Backend {
+function backendFor(name: 'sqlite' | 'postgres'): Backend {
   let backend = backends.get(name);
   if (backend === undefined) {
     backend = name === 'sqlite' ? sqliteBackend() : postgresBackend();
     backends.set(name, backend);
   }
-  void t;
   return backend;
 }
 
@@ -152,7 +151,7 @@ export async function cleanupBackends(): Promise<void> {
 /** Builds the order path; the system and the store are closed when the test ends. */
 export async function orderPath(t: ExecutionContext, options: HarnessOptions = {}): Promise<Harness> {
   const backendName = options.backend ?? 'sqlite';
-  const storage = await backendFor(backendName, t).createStorage();
+  const storage = await backendFor(backendName).createStorage();
   const store = await storage.open();
   const { system, clock } = testSystem({ dispatch: options.dispatch ?? 'event-loop' });
   clock.advanceTo(START);
