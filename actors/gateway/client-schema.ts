@@ -39,7 +39,7 @@ export const CLIENT_COMMAND_SCHEMAS: Readonly<Record<ClientCommand['type'], Sche
     id,
     strategy,
     symbol,
-    grid: str({ min: 1, max: 500, pattern: /^[A-Za-z0-9=.,:\s-]+$/ }),
+    grid: str({ min: 1, max: 500, pattern: /^[A-Za-z0-9=.,:|\s-]+$/ }),
     objective: opt(literal('sharpe', 'totalReturn', 'calmar')),
   }),
   'optimizer.cancel': obj({ type: literal('optimizer.cancel'), id }),
