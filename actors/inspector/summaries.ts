@@ -14,8 +14,8 @@ import type { DeadLetterRow, NodeInfo, OrderRow, UtilisationRow } from './views.
 export const SUMMARY_MAX_DEPTH = 4;
 /** Longest array or object kept in a summary; the rest is counted, not copied. */
 export const SUMMARY_MAX_ENTRIES = 50;
-/** Keys whose values never leave the node, whatever an actor's `inspect()` returns. */
-const SECRET_KEY = /token|secret|password|passphrase|credential|apikey|api_key|privatekey|private_key|^key$|riskkey|hmac/i;
+/** Keys whose values never leave the node, whatever an actor's `inspect()` returns (`operatorToken`, `riskKey`, `apiSecret`; not `usedTokens`). */
+const SECRET_KEY = /(token|secret|password|passphrase|credentials?|key|hmac)$/i;
 
 /**
  * An actor's `inspect()` summary as plain JSON data: Maps become objects, Sets arrays, Buffers and
@@ -39,7 +39,7 @@ export function plainSummary(value: unknown, depth = 0): unknown {
   const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const [k, v] of entries.slice(0, SUMMARY_MAX_ENTRIES)) {
-    if (SECRET_KEY.test(k)) {
+    if (SECRET_KEY.test(k.replace(/[^A-Za-z]/g, ''))) {
       out[k] = '[redacted]';
       continue;
     }

@@ -9,6 +9,7 @@ import { InspectorClientError } from '../inspector/errors.js';
 import { HttpInspectorClient } from '../inspector/http-client.js';
 import { renderActors, renderDeadLetters, renderNodes, renderOrders, renderPlacement, renderRisk, renderTrees } from '../inspector/render.js';
 import { isNodeFailure } from '../inspector/client.js';
+import { BifrostError } from '../../runtime/errors.js';
 import type { NatsCredentials } from '../../runtime/transport/credentials.js';
 import { clusterNameProblem } from '../../runtime/transport/subjects.js';
 import { formatTime, palette, wantsColour } from './format.js';
@@ -49,8 +50,10 @@ exit codes: 0 done, 1 failed (unreachable, not found, a node did not answer), 2 
 `;
 
 /** Bad command-line input: exit code 2. */
-export class CliUsageError extends Error {
-  override name = 'CliUsageError';
+export class CliUsageError extends BifrostError {
+  constructor(message: string) {
+    super('CLI_USAGE', message);
+  }
 }
 
 /** A parsed command line: positionals, `--name value` options and `--flag`s. */

@@ -166,7 +166,7 @@ export class NatsInspectorClient implements InspectorClient {
         try {
           return expectReply(`node ${name}`, await this.#ask(name, query), type);
         } catch (error) {
-          if (node !== undefined) throw error instanceof InspectorQueryError ? error : new InspectorUnreachableError(`node ${name} of ${this.target}`, describeError(error), { cause: error });
+          if (node !== undefined) throw error instanceof InspectorQueryError ? error : new InspectorUnreachableError(`node ${name} of ${this.target}`, (error as Error).message, { cause: error });
           return { node: name, failed: true as const, error: describeError(error) };
         }
       }),

@@ -100,7 +100,7 @@ export function renderDeadLetters(views: readonly (DeadLetterView | NodeFailure)
     .map((v) => {
       if (isNodeFailure(v)) return failure(p, v);
       const reasons = Object.entries(v.byReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
-      const head = `${p.bold(`node ${v.node}`)}: ${v.total === 0 ? p.green('0 dead letters') : p.yellow(`${v.total} dead letters`)}${reasons === '' ? '' : ` (${reasons})`}\n`;
+      const head = `${p.bold(`node ${v.node}`)}: ${v.total === 0 ? p.green('0 dead letters') : p.yellow(`${v.total} dead letter${v.total === 1 ? '' : 's'}`)}${reasons === '' ? '' : ` (${reasons})`}\n`;
       if (v.recent.length === 0) return head;
       const rows = v.recent.map((d) => [formatTime(d.at), d.reason, d.messageType, d.recipient, d.sender ?? NONE, truncate(d.detail ?? '', 60)]);
       return head + table(['TIME', 'REASON', 'TYPE', 'RECIPIENT', 'SENDER', 'DETAIL'], rows, [], p);

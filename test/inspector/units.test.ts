@@ -49,6 +49,8 @@ test('an inspect() summary is made plain: maps, sets, buffers, bigints and non-f
     ids: new Set(['a', 'b']),
     key: Buffer.alloc(32),
     operatorToken: 'hunter2-hunter2-hunter2',
+    usedTokens: 3,
+    api_key: 'z',
     nested: { apiKey: 'x', password: 'y', fine: 1 },
     big: 12n,
     nan: Number.NaN,
@@ -60,6 +62,8 @@ test('an inspect() summary is made plain: maps, sets, buffers, bigints and non-f
   t.deepEqual(summary.ids, ['a', 'b']);
   t.is(summary.key, '[redacted]');
   t.is(summary.operatorToken, '[redacted]');
+  t.is(summary.api_key, '[redacted]');
+  t.is(summary.usedTokens, 3, 'a count of tokens is not a token');
   t.deepEqual(summary.nested, { apiKey: '[redacted]', password: '[redacted]', fine: 1 });
   t.is(summary.big, '12');
   t.is(summary.nan, 'NaN');
