@@ -55,6 +55,9 @@ export interface OrderUnacknowledged {
   readonly context: DenialContext;
 }
 
+/** Fill ids remembered to count a fill reported twice only once (a restarted broker, a failover). */
+const SEEN_FILLS_KEPT = 10_000;
+
 /** The strategy's own timer message: re-send or give up the orders that are due. Never sent by anyone else. */
 const RETRY_ORDERS = 'strategy.retryOrders';
 
@@ -111,6 +114,8 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   readonly #unacked = new Map<string, Unacknowledged>();
   #retryTimer: Cancellable | undefined;
   #retries = 0;
+  /** Recent fill ids, oldest first: a fill announced again (after a broker restart or a failover) counts once. */
+  readonly #seenFills = new Set<string>();
   #submitted = 0;
   #denied = 0;
   #fills = 0;
@@ -123,7 +128,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   /** Each bar of a subscribed symbol, in time order; `previous` is the symbol's bar before it. */
   onBar(_bar: Bar, _previous: Bar | undefined): void {}
   onQuote(_quote: Quote): void {}
-  /** Each fill of one of this strategy's orders, after the position has been updated. */
+  /** Each fill of one of this strategy's orders, once per fill id, after the position has been updated. */
   onFill(_fill: Fill): void {}
   /**
    * An order the risk actor refused, with its stable code (e.g. `NOTIONAL_EXCEEDS_MAX_PER_ORDER`), or one
@@ -307,6 +312,9 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
 
   #handleFill(fill: Fill): void {
     this.#acknowledged(fill.clientOrderId);
+    if (this.#seenFills.has(fill.fillId)) return;
+    this.#seenFills.add(fill.fillId);
+    if (this.#seenFills.size > SEEN_FILLS_KEPT) this.#seenFills.delete(this.#seenFills.values().next().value!);
     this.#fills++;
     const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity;
     this.#positions.set(fill.symbol, this.position(fill.symbol) + signed);
