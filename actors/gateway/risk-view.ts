@@ -60,7 +60,7 @@ export function limitRows(limits: RiskLimits, portfolio: PortfolioView | undefin
     row('postTradeVar', `VaR ${limits.varMethod} ${Math.round(limits.varConfidence * 100)}%`, varNow ?? 0, limits.maxPostTradeVar, 'money'),
     { key: 'maxNotionalPerOrder', label: 'Notional per order', used: 0, limit: limits.maxNotionalPerOrder, unit: 'money' },
     { key: 'priceBandPct', label: 'Price band (limit/stop)', used: 0, limit: limits.priceBandPct, unit: 'pct' },
-    { key: 'maxOrdersPerStrategyPerWindow', label: `Orders per strategy per ${limits.rateWindowMs} ms`, used: 0, limit: limits.maxOrdersPerStrategyPerWindow, unit: 'count' },
+    { key: 'maxOrdersPerStrategyPerWindow', label: `Orders per strategy in ${limits.rateWindowMs % 1_000 === 0 ? `${limits.rateWindowMs / 1_000} s` : `${limits.rateWindowMs} ms`}`, used: 0, limit: limits.maxOrdersPerStrategyPerWindow, unit: 'count' },
   ];
 }
 

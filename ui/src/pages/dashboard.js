@@ -66,11 +66,11 @@ export function mount(root, { store, navigate }) {
   const renderStrategies = () => {
     const rows = store.state.strategies;
     replace(strategies, rows.length === 0 ? h('div', { class: 'empty' }, 'No strategies on this node') : h('table', {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Strategy'), h('th', {}, 'Kind'), h('th', { class: 'num' }, 'Bars'), h('th', { class: 'num' }, 'Orders'), h('th', { class: 'num' }, 'Denied'), h('th', { class: 'num' }, 'Fills'), h('th', {}, 'Positions'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Strategy'), h('th', { class: 'num' }, 'Bars'), h('th', { class: 'num' }, 'Orders'), h('th', { class: 'num' }, 'Denied'), h('th', { class: 'num' }, 'Fills'), h('th', {}, 'Positions'))),
       h('tbody', {}, rows.map((x) => h('tr', {},
-        h('td', {}, h('span', { class: `dot ${x.status === 'running' ? 'up' : 'down'}` }), ' ', x.id), h('td', { class: 'muted' }, x.kind), h('td', { class: 'num' }, fmt.qty(x.barsSeen)),
+        h('td', { title: x.symbols.join(', ') }, h('span', { class: `dot ${x.status === 'running' ? 'up' : 'down'}` }), ' ', x.id, h('span', { class: 'kind' }, x.kind)), h('td', { class: 'num' }, fmt.qty(x.barsSeen)),
         h('td', { class: 'num' }, fmt.qty(x.ordersSubmitted)), h('td', { class: 'num' }, fmt.qty(x.ordersDenied)), h('td', { class: 'num' }, fmt.qty(x.fills)),
-        h('td', { class: 'mono' }, Object.entries(x.positions).map(([s, q]) => `${s} ${q}`).join(', ') || '—'))))));
+        h('td', { class: 'mono wrap' }, Object.entries(x.positions).map(([s, q]) => `${s} ${q}`).join(', ') || '—'))))));
   };
 
   const renderAlerts = () => replace(alerts, alertList(store.state.alerts.slice(0, 8)));

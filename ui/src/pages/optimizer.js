@@ -43,7 +43,7 @@ export function mount(root, { store, conn }) {
         h('div', {}, h('label', { for: 'opt-objective' }, 'Rank by'), objectiveSel),
         h('div', { class: 'actions' }, run, cancel)),
       progress)),
-    h('div', { class: 'grid cols-main-side mt' },
+    h('div', { class: 'grid cols-opt mt' },
       panel('Results', h('div', {}, summary, results), { flush: false, testid: 'sweep-results' }),
       panel('Heatmap', h('div', { class: 'grid' }, h('div', { class: 'row-3' }, h('div', {}, h('label', { for: 'heat-x' }, 'X'), xSel), h('div', {}, h('label', { for: 'heat-y' }, 'Y'), ySel), h('div', {}, h('label', { for: 'heat-metric' }, 'Colour'), mSel)), heat))),
   );
@@ -131,7 +131,7 @@ export function mount(root, { store, conn }) {
       return `hsl(${hue}, 62%, ${40 + good * 8}%)`;
     };
     const show = (v) => (metric === 'totalReturn' || metric === 'maxDrawdown' ? fmt.pct(v, 1) : fmt.num(v));
-    const cells = [h('div', { class: 'axis corner' }, `${yn} \\ ${xn}`), ...xs.map((x) => h('div', { class: 'axis' }, fmt.param(x)))];
+    const cells = [h('div', { class: 'axis corner', title: `rows: ${yn}, columns: ${xn}` }, `${yn}↓ ${xn}→`), ...xs.map((x) => h('div', { class: 'axis' }, fmt.param(x)))];
     for (const y of ys) {
       cells.push(h('div', { class: 'axis' }, fmt.param(y)));
       for (const x of xs) {
@@ -141,8 +141,8 @@ export function mount(root, { store, conn }) {
         cells.push(cell);
       }
     }
-    const table = h('div', { class: 'heatmap', 'data-cells': String(best.size) }, cells);
-    table.style.gridTemplateColumns = `auto repeat(${xs.length}, minmax(34px, 1fr))`;
+    const table = h('div', { class: xs.length > 8 ? 'heatmap dense' : 'heatmap', 'data-cells': String(best.size) }, cells);
+    table.style.gridTemplateColumns = `auto repeat(${xs.length}, minmax(0, 1fr))`;
     replace(heat, table, h('div', { class: 'scale' }, h('span', {}, lower ? `${show(hi)} worse` : show(lo)), h('span', { class: 'grad' }), h('span', {}, lower ? `${show(lo)} better` : show(hi)), h('span', {}, `best ${metric} per cell`)));
   }
 
