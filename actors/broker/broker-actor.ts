@@ -26,6 +26,22 @@ import { orderPathOf, venueOf } from './services.js';
 import { isSimulatedVenue, venueOrderOf } from './venue.js';
 import type { SubmitAck, Unsubscribe, Venue, VenueReport } from './venue.js';
 
+/** The top-level segment of a path: `desk` for `/desk/risk`. */
+function unitOf(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end < 0 ? path : path.slice(0, end);
+}
+
+/**
+ * A ref to journal. One naming an actor of the broker's own top-level unit on this node (its risk actor,
+ * in the cluster's desk) is kept without the node: the unit moves as a whole on failover, and the ref
+ * must name the actor on the new owner, not the dead node.
+ */
+function unitRef(ref: ActorRef, ctx: ActorContext<BrokerProtocol>): ReturnType<typeof plainRef> {
+  const plain = plainRef(ref);
+  return plain.node === ctx.system.node && unitOf(plain.path) === unitOf(ctx.path) ? { path: plain.path } : plain;
+}
+
 function clientOrderIdOf(approved: unknown): string | undefined {
   const id = (approved as Partial<ApprovedOrder> | undefined)?.order?.clientOrderId;
   return typeof id === 'string' ? id : undefined;
@@ -194,8 +210,8 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     }
     const event: BrokerJournalEvent = {
       kind: 'opened', approved, tokenId: verdict.tokenId, time: now,
-      ...(replyTo === undefined ? {} : { replyTo: plainRef(replyTo) }),
-      ...(ctx.sender === undefined ? {} : { riskRef: plainRef(ctx.sender) }),
+      ...(replyTo === undefined ? {} : { replyTo: unitRef(replyTo, ctx) }),
+      ...(ctx.sender === undefined ? {} : { riskRef: unitRef(ctx.sender, ctx) }),
     };
     const opened = applyOpened(books, event);
     switch (opened.kind) {
@@ -209,7 +225,10 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
         });
       }
       case 'duplicate':
-        return this.#tellFirst(ctx, targets, brokerOrderUpdate(opened.order, now));
+        this.#tellFirst(ctx, targets, brokerOrderUpdate(opened.order, now));
+        // A retry of an order that has ended: the risk actor took it for a new one and opened it again.
+        if (isTerminal(opened.order.status) && ctx.sender !== undefined) ctx.tell(ctx.sender, riskOrderClosed(opened.order.order.portfolioId, opened.order.clientOrderId));
+        return;
       case 'conflict':
         return this.#security(ctx, 'CLIENT_ORDER_ID_CONFLICT', `CLIENT_ORDER_ID_CONFLICT: ${opened.order.clientOrderId} is another order`, clientOrderId, targets);
     }
