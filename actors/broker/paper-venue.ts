@@ -35,6 +35,13 @@ export interface PaperVenueOptions {
   readonly maxParticipation?: number | null;
   /** Delay before a submit or cancel reaches the simulated exchange. Default 0 (synchronous). */
   readonly latencyMs?: number;
+  /**
+   * Prefix of the venue order ids and execution ids. Execution ids must never repeat for a portfolio (it
+   * books a fill once per id), also across venue instances: a node that creates a new paper venue after a
+   * restart or a failover must not reissue `paper-E1`. Default `<name>-<clock time at construction, base 36>`,
+   * unique across restarts on a wall clock and the same in every run of a backtest on a simulated one.
+   */
+  readonly idPrefix?: string;
   /** Called when a report listener throws. Default: rethrow on a microtask, so the error is loud but the venue's state stays consistent. */
   readonly onListenerError?: (error: unknown, report: VenueReport) => void;
 }
@@ -79,11 +86,13 @@ export class PaperVenue implements Venue {
   readonly #reportListeners = new Set<(report: VenueReport) => void>();
   readonly #statusListeners = new Set<(status: VenueStatus) => void>();
   #status: VenueStatus = 'connected';
+  readonly #idPrefix: string;
   #orderSeq = 0;
   #execSeq = 0;
 
   constructor(options: PaperVenueOptions) {
     this.name = options.name ?? DEFAULT_PAPER_VENUE_NAME;
+    this.#idPrefix = options.idPrefix ?? `${this.name}-${Math.max(0, Math.floor(options.clock.now())).toString(36)}`;
     this.#registry = options.registry;
     this.#clock = options.clock;
     this.#mode = options.mode;
@@ -115,7 +124,7 @@ export class PaperVenue implements Venue {
     this.#orderSeq += 1;
     const paper: PaperOrder = {
       order: Object.freeze({ ...order }),
-      venueOrderId: `${this.name}-${this.#orderSeq}`,
+      venueOrderId: `${this.#idPrefix}-${this.#orderSeq}`,
       state: 'in_transit',
       arrivedAt: Number.NaN,
       filledQuantity: 0,
@@ -238,7 +247,7 @@ export class PaperVenue implements Venue {
     this.#execSeq += 1;
     const { clientOrderId, portfolioId, symbol, side } = paper.order;
     const fill: VenueFill = Object.freeze({
-      fillId: `${this.name}-E${this.#execSeq}`, clientOrderId, portfolioId, symbol, side, quantity, price, commission, time,
+      fillId: `${this.#idPrefix}-E${this.#execSeq}`, clientOrderId, portfolioId, symbol, side, quantity, price, commission, time,
       venue: this.name, venueOrderId: paper.venueOrderId, leavesQuantity,
     });
     this.#fills.push(fill);

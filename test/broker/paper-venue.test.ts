@@ -149,7 +149,7 @@ test('a duplicate submit does not create a second venue order', async (t) => {
   const o = order({});
   await venue.submit(o);
   const again = await venue.submit({ ...o });
-  t.deepEqual(again, { outcome: 'duplicate', venueOrderId: 'paper-1' });
+  t.deepEqual(again, { outcome: 'duplicate', venueOrderId: 'paper-0-1' });
   t.is((await venue.openOrders()).length, 1);
   venue.onBar(bar(1, 100, 101, 99, 100));
   t.deepEqual(kinds(), ['accepted', 'fill']);
@@ -210,7 +210,7 @@ test('executions since a cursor return only the newer fills', async (t) => {
   venue.onBar(bar(2, 100, 101, 99, 100));
   const next = await venue.executionsSince(first.cursor);
   t.is(first.executions.length, 1);
-  t.deepEqual(next.executions.map((f) => f.fillId), ['paper-E2']);
+  t.deepEqual(next.executions.map((f) => f.fillId), ['paper-0-E2']);
 });
 
 test('a closed venue refuses submits as unavailable', async (t) => {
@@ -246,5 +246,18 @@ test('the order book follows the paper venue to a filled order with the venue av
   const final = book.get(o.clientOrderId)!;
   t.is(final.status, 'filled');
   t.is(final.averagePrice, (300 * 100 + 200 * 102) / 500);
-  t.is(final.venueOrderId, 'paper-1');
+  t.is(final.venueOrderId, 'paper-0-1');
+});
+
+test('a new paper venue (after a restart or a failover) never reissues an execution id', async (t) => {
+  const clock = new ManualClock(1_710_000_000_000);
+  const first = new PaperVenue({ registry, clock, mode: 'backtest' });
+  await first.submit(order({}));
+  first.onBar({ ...bar(0, 100, 101, 99, 100), time: clock.now() });
+  clock.advance(60_000);
+  const second = new PaperVenue({ registry, clock, mode: 'backtest' });
+  await second.submit(order({}));
+  second.onBar({ ...bar(0, 100, 101, 99, 100), time: clock.now() });
+  t.not(first.fills()[0]!.fillId, second.fills()[0]!.fillId);
+  t.is(new PaperVenue({ registry, clock, mode: 'backtest', idPrefix: 'node1' }).name, 'paper');
 });
