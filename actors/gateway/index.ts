@@ -20,6 +20,9 @@ export type {
 export { limitRows, riskView, varInUse } from './risk-view.js';
 export { checkServerEvent, SERVER_EVENT_SCHEMAS } from './server-schema.js';
 export { SessionActor } from './session-actor.js';
+export { MAX_SNAPSHOT_BARS, SessionMarket } from './session-market.js';
+export { backtestEvent, DEFAULT_BACKTEST_BARS, MAX_EQUITY_POINTS, MIN_JOB_BARS, SWEEP_TARGET_CHUNKS, sweepRequest, sweepResultEvent } from './session-jobs.js';
+export { BLOTTER_RECENT_ORDERS, EQUITY_POINTS, SessionTopics } from './session-topics.js';
 export type { SessionProps } from './session-actor.js';
 export type { SessionProtocol } from './session-protocol.js';
 export { arr, bool, checkUnion, literal, nullable, num, obj, opt, quote, record, str } from './validate.js';

@@ -3,15 +3,10 @@ import type { ActorContext } from '../../runtime/actor.js';
 import type { Cancellable } from '../../runtime/clock.js';
 import { errorInfo } from '../../runtime/events.js';
 import type { StreamEvent } from '../../runtime/event-stream.js';
-import type { ActorRef } from '../../runtime/ref.js';
-import type { Bar } from '../domain/bar.js';
 import { ClientOrderIdGenerator } from '../domain/client-order-id.js';
 import type { OrderRequest } from '../domain/order.js';
-import type { Quote } from '../domain/quote.js';
 import type { BrokerFill, BrokerOrderUpdate } from '../broker/protocol.js';
 import { BAR_STORE } from '../market/services.js';
-import type { SymbolProtocol, SymbolSnapshot } from '../market/protocol.js';
-import { isSyntheticBar } from '../market/synthetic-feed.js';
 import { SWEEP_STRATEGIES } from '../optimizer/kernels/registry.js';
 import type { OptimizerReply } from '../optimizer/protocol.js';
 import type { RiskOrderDenied } from '../risk/protocol.js';
@@ -21,16 +16,14 @@ import type { GatewayScope } from './config.js';
 import { GATEWAY_ERROR_CODES, GatewayRequestError } from './errors.js';
 import { CLOSE_TOO_SLOW, Outbox, SESSION_OUTLETS } from './outbox.js';
 import type { SessionOutlet } from './outbox.js';
-import { OverlayTracker, overlaysOf } from './overlays.js';
-import { chartBar, PROTOCOL_VERSION } from './protocol.js';
-import type { ClientCommand, MarketSnapshotCommand, OrderSubmitCommand, OverlayPoint, ServerEvent, SubscribeCommand, UnsubscribeCommand } from './protocol.js';
+import { PROTOCOL_VERSION } from './protocol.js';
+import type { ClientCommand, OrderSubmitCommand, ServerEvent, SubscribeCommand, UnsubscribeCommand } from './protocol.js';
 import { backtestEvent, sweepResultEvent, sweepRequest } from './session-jobs.js';
+import { SessionMarket } from './session-market.js';
 import type { SessionProtocol } from './session-protocol.js';
 import { SessionTopics } from './session-topics.js';
 import { fillRow, orderRow, strategyInfo } from './views.js';
 
-/** Most bars a SymbolActor keeps, so the most a snapshot can hold. */
-const MAX_SNAPSHOT_BARS = 500;
 /** Initial cash of a UI backtest. */
 const BACKTEST_INITIAL_CASH = 100_000;
 /** Client order ids this session remembers as its own (oldest forgotten first). */
@@ -53,9 +46,8 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
   #outlet: SessionOutlet | undefined;
   #outbox!: Outbox;
   #topics!: SessionTopics;
+  #market!: SessionMarket;
   #ids!: ClientOrderIdGenerator;
-  readonly #symbols = new Set<string>();
-  readonly #trackers = new Map<string, OverlayTracker>();
   /** Client order ids of orders this session sent, with the client's command id. */
   readonly #mine = new Map<string, string>();
   #flushing = false;
@@ -80,6 +72,7 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
     this.#outlet = outlet;
     this.#outbox = new Outbox(outlet, scope.tuning, () => ctx.clock.now());
     this.#topics = new SessionTopics(ctx, scope, this.#outbox, this.#mine);
+    this.#market = new SessionMarket(ctx, scope, this.#outbox);
     this.#ids = ClientOrderIdGenerator.start(`u${this.props.sessionId.replace(/[^A-Za-z0-9]/g, '').slice(0, 31)}`, ctx.clock.now());
     this.#send({
       type: 'welcome', protocol: PROTOCOL_VERSION, sessionId: this.props.sessionId, node: ctx.system.node, portfolioId: scope.portfolioId,
@@ -124,9 +117,9 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
       case 'session.alert':
         return this.#topics.onAlert(msg.alert);
       case 'market.bar':
-        return this.#onBar(msg.bar);
+        return this.#market.onBar(msg.bar);
       case 'market.quote':
-        return this.#onQuote(msg.quote);
+        return this.#market.onQuote(msg.quote);
       case 'broker.orderUpdate':
         return this.#onOrderUpdate(msg);
       case 'broker.fill':
@@ -152,7 +145,8 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
         case 'unsubscribe':
           return this.#unsubscribe(cmd, ctx);
         case 'market.snapshot':
-          return await this.#snapshot(cmd, ctx);
+          this.#send(await this.#market.snapshot(cmd));
+          return;
         case 'order.submit':
           return this.#submit(cmd, ctx);
         case 'order.cancel':
@@ -183,48 +177,18 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
 
   async #subscribe(cmd: SubscribeCommand, ctx: ActorContext<SessionProtocol>): Promise<void> {
     const unknown = (cmd.symbols ?? []).filter((s) => !this.props.scope.symbols.includes(s));
-    for (const symbol of cmd.symbols ?? []) if (!unknown.includes(symbol) && !this.#symbols.has(symbol)) await this.#watch(symbol, ctx);
+    for (const symbol of cmd.symbols ?? []) if (!unknown.includes(symbol)) await this.#market.watch(symbol);
     await this.#topics.add(cmd.topics ?? []);
     this.#syncRefresh(ctx);
-    this.#send({ type: 'subscribed', ...(cmd.id === undefined ? {} : { id: cmd.id }), topics: this.#topics.list(), symbols: [...this.#symbols] });
+    this.#send({ type: 'subscribed', ...(cmd.id === undefined ? {} : { id: cmd.id }), topics: this.#topics.list(), symbols: this.#market.list() });
     if (unknown.length > 0) throw new GatewayRequestError(GATEWAY_ERROR_CODES.unknownSymbol, `not in this node's universe: ${unknown.join(', ')} (known: ${this.props.scope.symbols.join(', ')})`);
   }
 
   #unsubscribe(cmd: UnsubscribeCommand, ctx: ActorContext<SessionProtocol>): void {
-    for (const symbol of cmd.symbols ?? []) this.#unwatch(symbol, ctx);
+    for (const symbol of cmd.symbols ?? []) this.#market.unwatch(symbol);
     this.#topics.remove(cmd.topics ?? []);
     this.#syncRefresh(ctx);
-    this.#send({ type: 'subscribed', ...(cmd.id === undefined ? {} : { id: cmd.id }), topics: this.#topics.list(), symbols: [...this.#symbols] });
-  }
-
-  #symbolRef(symbol: string): ActorRef<SymbolProtocol> {
-    const market = this.props.scope.targets.marketData;
-    const path = `${market.path}/${symbol}`;
-    return (market.node === undefined ? { path } : { node: market.node, path }) as ActorRef<SymbolProtocol>;
-  }
-
-  /**
-   * Subscribes at the SymbolActor itself, then reads its snapshot: from the same sender, the snapshot is
-   * answered after the subscription took effect, so no bar falls between the two (one in both counts once).
-   */
-  async #watch(symbol: string, ctx: ActorContext<SessionProtocol>): Promise<void> {
-    const ref = this.#symbolRef(symbol);
-    ctx.tell(ref, { type: 'symbol.subscribe', subscriber: ctx.self, quotes: true });
-    this.#symbols.add(symbol);
-    const tracker = new OverlayTracker();
-    this.#trackers.set(symbol, tracker);
-    const snapshot = await ctx.ask<SymbolSnapshot>(ref, { type: 'symbol.getSnapshot', bars: MAX_SNAPSHOT_BARS }, this.props.scope.tuning.askTimeoutMs);
-    const overlays = snapshot.bars.map((bar) => tracker.update(bar) ?? { time: bar.time });
-    // The last two bars give the ticker its price and change before the next bar comes.
-    for (let i = Math.max(0, snapshot.bars.length - 2); i < snapshot.bars.length; i++) this.#send(this.#barEvent(snapshot.bars[i]!, overlays[i]!, 0));
-  }
-
-  #unwatch(symbol: string, ctx: ActorContext<SessionProtocol>): void {
-    if (!this.#symbols.delete(symbol)) return;
-    ctx.tell(this.#symbolRef(symbol), { type: 'symbol.unsubscribe', subscriber: ctx.self });
-    this.#trackers.delete(symbol);
-    this.#outbox.forget(`bar:${symbol}`);
-    this.#outbox.forget(`quote:${symbol}`);
+    this.#send({ type: 'subscribed', ...(cmd.id === undefined ? {} : { id: cmd.id }), topics: this.#topics.list(), symbols: this.#market.list() });
   }
 
   #syncRefresh(ctx: ActorContext<SessionProtocol>): void {
@@ -238,41 +202,10 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
     }
   }
 
-  // ---- market data ----
-
-  #barEvent(bar: Bar, overlay: OverlayPoint, dropped: number): ServerEvent {
-    return { type: 'market.bar', symbol: bar.symbol, bar: chartBar(bar), overlay, synthetic: isSyntheticBar(bar), dropped };
-  }
-
-  #onBar(bar: Bar): void {
-    const tracker = this.#trackers.get(bar.symbol);
-    if (tracker === undefined) return;
-    const overlay = tracker.update(bar);
-    if (overlay === undefined) return; // already seen (in the snapshot)
-    this.#outbox.offer(`bar:${bar.symbol}`, (dropped) => this.#barEvent(bar, overlay, dropped));
-  }
-
-  #onQuote(quote: Quote): void {
-    if (!this.#symbols.has(quote.symbol)) return;
-    const q = { symbol: quote.symbol, time: quote.time, bid: quote.bid, ask: quote.ask, ...(quote.last === undefined ? {} : { last: quote.last }) };
-    this.#outbox.offer(`quote:${quote.symbol}`, (dropped) => ({ type: 'market.quote', quote: q, dropped }));
-  }
-
-  async #snapshot(cmd: MarketSnapshotCommand, ctx: ActorContext<SessionProtocol>): Promise<void> {
-    if (!this.props.scope.symbols.includes(cmd.symbol)) throw new GatewayRequestError(GATEWAY_ERROR_CODES.unknownSymbol, `${cmd.symbol} is not in this node's universe (known: ${this.props.scope.symbols.join(', ')})`);
-    const shown = Math.min(MAX_SNAPSHOT_BARS, cmd.bars ?? 300);
-    const s = await ctx.ask<SymbolSnapshot>(this.#symbolRef(cmd.symbol), { type: 'symbol.getSnapshot', bars: MAX_SNAPSHOT_BARS }, this.props.scope.tuning.askTimeoutMs);
-    const overlays = overlaysOf(s.bars).slice(-shown);
-    this.#send({
-      type: 'market.snapshot', ...(cmd.id === undefined ? {} : { id: cmd.id }), symbol: s.symbol, bars: s.bars.slice(-shown).map(chartBar), overlays,
-      indicators: { ...s.indicators }, ...(s.quote === undefined ? {} : { quote: s.quote }), synthetic: s.synthetic || this.props.scope.feed === 'synthetic',
-    });
-  }
-
   // ---- orders ----
 
   #submit(cmd: OrderSubmitCommand, ctx: ActorContext<SessionProtocol>): void {
-    if (!this.props.scope.symbols.includes(cmd.symbol)) throw new GatewayRequestError(GATEWAY_ERROR_CODES.unknownSymbol, `${cmd.symbol} is not in this node's universe`);
+    this.#market.check(cmd.symbol);
     const order: OrderRequest = {
       clientOrderId: this.#ids.next(),
       portfolioId: this.props.scope.portfolioId,
@@ -316,7 +249,7 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
 
   async #runSweep(cmd: ClientCommand & { type: 'optimizer.run' }, ctx: ActorContext<SessionProtocol>): Promise<void> {
     if (this.#sweep !== undefined) throw new GatewayRequestError(GATEWAY_ERROR_CODES.busy, `sweep ${this.#sweep.id} is still running in this session; cancel it or wait`);
-    if (!this.props.scope.symbols.includes(cmd.symbol)) throw new GatewayRequestError(GATEWAY_ERROR_CODES.unknownSymbol, `${cmd.symbol} is not in this node's universe`);
+    this.#market.check(cmd.symbol);
     const request = await sweepRequest(cmd, ctx.system.services.get(BAR_STORE), this.props.scope.sweepBackend);
     const requestId = `${this.props.sessionId}:${cmd.id}`;
     this.#sweep = { id: cmd.id, requestId };
@@ -349,7 +282,7 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
 
   #runBacktest(cmd: ClientCommand & { type: 'backtest.run' }, ctx: ActorContext<SessionProtocol>): void {
     if (this.#backtest !== undefined) throw new GatewayRequestError(GATEWAY_ERROR_CODES.busy, `backtest ${this.#backtest} is still running in this session`);
-    if (!this.props.scope.symbols.includes(cmd.symbol)) throw new GatewayRequestError(GATEWAY_ERROR_CODES.unknownSymbol, `${cmd.symbol} is not in this node's universe`);
+    this.#market.check(cmd.symbol);
     this.#backtest = cmd.id;
     // Off the session's turn: bars and order updates keep flowing while it runs.
     void backtestEvent(cmd, ctx.system.services.get(BAR_STORE), BACKTEST_INITIAL_CASH).then((event) => ctx.system.tell(ctx.self, { type: 'session.jobDone', event }));
@@ -376,7 +309,7 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
   #release(ctx: ActorContext<SessionProtocol>): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const symbol of [...this.#symbols]) this.#unwatch(symbol, ctx);
+    this.#market?.close();
     this.#topics?.close();
     this.#refresh?.cancel();
     this.#refresh = undefined;
@@ -393,7 +326,7 @@ export class SessionActor extends Actor<SessionProtocol, SessionProps> {
 
   override inspect(): Record<string, unknown> {
     return {
-      sessionId: this.props.sessionId, symbols: [...this.#symbols], topics: this.#topics?.list(), pending: this.#outbox?.pending,
+      sessionId: this.props.sessionId, symbols: this.#market?.list(), topics: this.#topics?.list(), pending: this.#outbox?.pending,
       dropped: this.#outbox?.droppedTotal, sent: this.#outbox?.sentTotal, buffered: this.#outlet?.bufferedBytes(), sweep: this.#sweep?.id, backtest: this.#backtest,
     };
   }
