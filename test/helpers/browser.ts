@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,22 +19,45 @@ function found(): string | undefined {
   return CHROMIUM_PATHS.find((p) => existsSync(p));
 }
 
+/** Longest a Chromium install may take before the tests give up on it. */
+export const CHROMIUM_INSTALL_TIMEOUT_MS = 10 * 60_000;
+
+/** Runs a command without blocking the event loop (so the test runner keeps hearing from this worker). */
+function run(command: string, args: readonly string[]): Promise<{ code: number | null; tail: string; error?: string }> {
+  return new Promise((resolve) => {
+    let tail = '';
+    const child = spawn(command, args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer): void => void (tail = (tail + chunk.toString()).slice(-2_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => child.kill('SIGTERM'), CHROMIUM_INSTALL_TIMEOUT_MS);
+    child.on('error', (error) => { clearTimeout(timer); resolve({ code: null, tail, error: error.message }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, tail }); });
+  });
+}
+
 /**
  * The Chromium binary for the browser tests. When Debian's `chromium` package is missing it runs
- * `apt-get install -y chromium` (a minute or so); when that cannot work it throws with what to do, so
- * the browser tests fail loudly instead of being skipped.
+ * `apt-get install -y chromium` (after `apt-get update` if the package lists are stale; a minute or
+ * two); when that cannot work it throws with what to do, so the browser tests fail loudly instead of
+ * being skipped. Callers in a test hook should extend its timeout first (`t.timeout`).
  */
-export function findChromium(): string {
+export async function findChromium(): Promise<string> {
   const existing = found();
   if (existing !== undefined) return existing;
-  if (process.env['BIFROST_CHROMIUM'] !== undefined && process.env['BIFROST_CHROMIUM'] !== '') {
-    throw new Error(`BIFROST_CHROMIUM=${process.env['BIFROST_CHROMIUM']} does not exist; point it at a Chromium binary or unset it to use Debian's /usr/bin/chromium`);
+  const configured = process.env['BIFROST_CHROMIUM'];
+  if (configured !== undefined && configured !== '') {
+    throw new Error(`BIFROST_CHROMIUM=${configured} does not exist; point it at a Chromium binary or unset it to use Debian's /usr/bin/chromium`);
   }
-  console.log('[browser tests] Chromium is missing: running `apt-get install -y chromium` (this takes a minute)…');
-  const run = spawnSync('apt-get', ['install', '-y', 'chromium'], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  console.log('[browser tests] Chromium is missing: running `apt-get install -y chromium` (this takes a minute or two)…');
+  let outcome = await run('apt-get', ['install', '-y', 'chromium']);
+  if (found() === undefined && outcome.error === undefined) {
+    await run('apt-get', ['update']);
+    outcome = await run('apt-get', ['install', '-y', 'chromium']);
+  }
   const after = found();
   if (after !== undefined) return after;
-  const why = run.error !== undefined ? run.error.message : `apt-get exited with ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+  const why = outcome.error ?? `apt-get exited with ${outcome.code}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`;
   throw new Error(
     `The browser tests need Chromium and it could not be installed (${why}). Install it yourself (Debian: sudo apt-get install -y chromium) ` +
     'or set BIFROST_CHROMIUM to a Chromium binary, then run the tests again.',
@@ -49,7 +72,7 @@ export interface TestBrowser {
 
 /** Launches Chromium (installed on demand, see findChromium) with a fresh profile. */
 export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
-  const executablePath = findChromium();
+  const executablePath = await findChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'bifrost-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,

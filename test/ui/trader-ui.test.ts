@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
+import { CHROMIUM_INSTALL_TIMEOUT_MS, launchBrowser } from '../helpers/browser.js';
 import type { TestBrowser } from '../helpers/browser.js';
 import { startNode, TRADER_TOKEN } from '../gateway/harness.js';
 import type { Node } from '../gateway/harness.js';
@@ -16,7 +16,9 @@ let browser: TestBrowser;
 let page: Page;
 const pageErrors: string[] = [];
 
-test.before(async () => {
+test.before(async (t) => {
+  // Installing Chromium on first use can take minutes; the suite itself takes seconds.
+  t.timeout(CHROMIUM_INSTALL_TIMEOUT_MS + 60_000, 'starting the node and Chromium (installed when missing)');
   mkdirSync(ARTIFACTS, { recursive: true });
   node = await startNode({ everyMs: 100 });
   browser = await launchBrowser();
