@@ -36,6 +36,7 @@ export interface SessionTuning {
   readonly askTimeoutMs: number;
 }
 
+/** Every tuning default in one place. */
 export const DEFAULT_SESSION_TUNING: SessionTuning = Object.freeze({
   highWaterBytes: DEFAULT_HIGH_WATER_BYTES,
   maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,

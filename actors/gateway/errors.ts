@@ -28,6 +28,7 @@ export const GATEWAY_ERROR_CODES = {
   /** Something failed inside the gateway; the message says what. */
   internal: 'INTERNAL',
 } as const;
+/** One of {@link GATEWAY_ERROR_CODES}. */
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[keyof typeof GATEWAY_ERROR_CODES];
 
 /** The gateway's configuration is wrong; `problems` names every field at fault. */

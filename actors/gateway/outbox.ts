@@ -22,6 +22,7 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Close code for a client too slow to keep up ("try again later"). */
 export const CLOSE_TOO_SLOW = 1013;
 
+/** How far behind a socket may fall: latest-wins events wait above the first, the client is cut off above the second. */
 export interface OutboxLimits {
   /** Default {@link DEFAULT_HIGH_WATER_BYTES}. */
   readonly highWaterBytes: number;

@@ -16,6 +16,7 @@ export const PROTOCOL_VERSION = 1;
 
 /** Streams a client can subscribe to besides symbols. */
 export const TOPICS = ['portfolio', 'risk', 'blotter', 'strategies', 'cluster', 'alerts'] as const;
+/** A stream a client subscribes to by name. */
 export type Topic = (typeof TOPICS)[number];
 
 // ---- client -> server ----
@@ -28,6 +29,7 @@ export interface SubscribeCommand {
   readonly symbols?: readonly string[];
 }
 
+/** Stop receiving topics and/or symbols. */
 export interface UnsubscribeCommand {
   readonly type: 'unsubscribe';
   readonly id?: string;
@@ -96,6 +98,7 @@ export interface BacktestRunCommand {
   readonly bars?: number;
 }
 
+/** Answered with `pong`: a liveness check. */
 export interface PingCommand {
   readonly type: 'ping';
   readonly id?: string;
@@ -124,6 +127,7 @@ export interface StrategyInfo {
   readonly params: Readonly<Record<string, { readonly kind: 'int' | 'number'; readonly default: number; readonly min?: number; readonly max?: number; readonly description: string }>>;
 }
 
+/** A cluster node as the dashboard shows it. */
 export interface NodeRow {
   readonly node: string;
   readonly status: 'up' | 'down';
@@ -135,6 +139,7 @@ export interface NodeRow {
   readonly self: boolean;
 }
 
+/** A bar as the chart draws it (time in epoch ms). */
 export interface ChartBar {
   readonly time: number;
   readonly open: number;
@@ -153,6 +158,7 @@ export interface OverlayPoint {
   readonly bbLower?: number;
 }
 
+/** An open position at its mark. */
 export interface PositionRow {
   readonly symbol: string;
   readonly quantity: number;
@@ -163,6 +169,7 @@ export interface PositionRow {
   readonly realizedPnl: number;
 }
 
+/** The portfolio as the dashboard shows it. */
 export interface PortfolioView {
   readonly portfolioId: string;
   readonly initialCash: number;
@@ -193,6 +200,7 @@ export interface LimitRow {
   readonly unit: 'money' | 'pct' | 'count' | 'qty';
 }
 
+/** The 1-day VaR of the portfolio, or the symbols whose history is too short for it. */
 export interface VarView {
   readonly historical95?: number;
   readonly historical99?: number;
@@ -203,6 +211,7 @@ export interface VarView {
   readonly time: number;
 }
 
+/** The Risk page: the trading state, limits and their use, VaR and the state's history. */
 export interface RiskView {
   readonly riskId: string;
   readonly tradingState: string;
@@ -215,6 +224,7 @@ export interface RiskView {
   readonly time: number;
 }
 
+/** Something the trader should see: a denial, a trading-state change, a security event, a failure. */
 export interface AlertRow {
   readonly seq: number;
   readonly level: 'info' | 'warn' | 'error';
@@ -224,6 +234,7 @@ export interface AlertRow {
   readonly time: number;
 }
 
+/** An order as the blotter shows it (the OMS view). */
 export interface OrderRow {
   readonly clientOrderId: string;
   readonly strategyId: string;
@@ -243,6 +254,7 @@ export interface OrderRow {
   readonly updatedAt: number;
 }
 
+/** A fill as the blotter shows it. */
 export interface FillRow {
   readonly fillId: string;
   readonly clientOrderId: string;
@@ -255,6 +267,7 @@ export interface FillRow {
   readonly venue: string;
 }
 
+/** A running strategy and its counters. */
 export interface StrategyRow {
   readonly id: string;
   readonly kind: string;
@@ -268,6 +281,7 @@ export interface StrategyRow {
   readonly positions: Readonly<Record<string, number>>;
 }
 
+/** One ranked combination of a sweep. */
 export interface SweepRow {
   readonly rank: number;
   readonly params: Readonly<Record<string, number>>;
@@ -282,6 +296,7 @@ export interface SweepRow {
 
 // ---- server -> client: events ----
 
+/** Everything the server sends a client. */
 export type ServerEvent =
   | { readonly type: 'welcome'; readonly protocol: number; readonly sessionId: string; readonly node: string; readonly portfolioId: string; readonly symbols: readonly string[]; readonly feed: string; readonly synthetic: boolean; readonly strategies: readonly StrategyInfo[]; readonly time: number }
   | { readonly type: 'error'; readonly code: GatewayErrorCode; readonly message: string; readonly id?: string; readonly problems?: readonly string[] }

@@ -29,6 +29,7 @@ const BACKTEST_INITIAL_CASH = 100_000;
 /** Client order ids this session remembers as its own (oldest forgotten first). */
 const MINE_KEPT = 10_000;
 
+/** Props of a SessionActor: plain data, fixed for its life. */
 export interface SessionProps {
   /** Also the actor's name under `/gateway` and the key of its outlet in SESSION_OUTLETS. */
   readonly sessionId: string;

@@ -73,6 +73,7 @@ export function num(options: { min?: number; max?: number; gt?: number; integer?
   };
 }
 
+/** A boolean. */
 export function bool(): Schema<boolean> {
   return {
     check(value, path, problems) {

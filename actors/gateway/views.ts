@@ -64,6 +64,7 @@ export function portfolioView(books: PortfolioBooksLike): PortfolioView {
   };
 }
 
+/** An OMS order as a blotter row. */
 export function orderRow(o: OmsOrder): OrderRow {
   const r = o.order;
   return {
@@ -86,6 +87,7 @@ export function orderRow(o: OmsOrder): OrderRow {
   };
 }
 
+/** A fill as a blotter row. */
 export function fillRow(f: Fill): FillRow {
   return { fillId: f.fillId, clientOrderId: f.clientOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, commission: f.commission, time: f.time, venue: f.venue };
 }

@@ -23,7 +23,9 @@ import { attachConnection, WebSocketOutlet } from './connection.js';
 import { handleHttp } from './routes.js';
 import { DEFAULT_UI_DIR } from './static.js';
 
+/** The trader UI's port unless told otherwise. */
 export const DEFAULT_GATEWAY_PORT = 8080;
+/** Only this machine can reach the UI unless told otherwise. */
 export const DEFAULT_GATEWAY_HOST = '127.0.0.1';
 /** The WebSocket endpoint. */
 export const WS_PATH = '/ws';
@@ -40,6 +42,7 @@ export interface GatewayHost {
   readonly strategies?: readonly StrategyListing[];
 }
 
+/** How a gateway serves: every field but the token has a default. */
 export interface GatewayOptions {
   /** Default {@link DEFAULT_GATEWAY_PORT}; 0 picks a free port (tests). */
   readonly port?: number;
