@@ -18,16 +18,22 @@ export interface OrderPathFeederProps {
 
 /**
  * Subscribed to SymbolActors, it passes each bar on to the order path as a live node needs: the broker
- * (its paper venue fills waiting orders on it), each portfolio (marks), and the risk actor (last price,
- * and each symbol's recent returns for VaR). The backtest engine does the same per time slice.
+ * (its paper venue fills waiting orders on it), each portfolio (marks, and the start of each new trading
+ * day), and the risk actor (last price, and each symbol's recent returns for VaR). The backtest engine
+ * does the same per time slice.
  */
 export class OrderPathFeeder extends Actor<MarketFeed, OrderPathFeederProps> {
+  #day: number | undefined;
   readonly #lastClose = new Map<string, number>();
   readonly #returns = new Map<string, number[]>();
 
   receive(msg: MarketFeed, ctx: ActorContext<MarketFeed>): void {
     if (msg.type !== 'market.bar') return;
     const { bar } = msg;
+    // A bar of a new (UTC) date starts a trading day: day P&L and the daily loss limit count from here.
+    const day = Math.floor(bar.time / 86_400_000);
+    if (this.#day !== undefined && day > this.#day) for (const p of this.props.portfolios ?? []) ctx.tell(p, { type: 'portfolio.startDay', time: bar.time });
+    if (this.#day === undefined || day > this.#day) this.#day = day;
     if (this.props.broker !== undefined) ctx.tell(this.props.broker, { type: 'broker.marketBar', bar });
     for (const p of this.props.portfolios ?? []) ctx.tell(p, { type: 'portfolio.markPrices', prices: { [bar.symbol]: bar.close }, time: bar.time });
     const risk = this.props.risk;

@@ -166,3 +166,20 @@ test('a strategy-like subscriber of a symbol receives its bars through the Symbo
   t.is(system.statsOf('/market')?.processed, 1);
   await system.shutdown();
 });
+
+test('the order-path feeder starts a new trading day at the portfolio when the bars move to a new date', async (t) => {
+  const { OrderPathFeeder } = await import('../../actors/market/index.js');
+  const { system } = testSystem();
+  const seen: string[] = [];
+  class Portfolio extends (await import('../../runtime/index.js')).Actor<{ type: string; time?: number }> {
+    receive(msg: { type: string; time?: number }): void {
+      seen.push(`${msg.type}@${msg.time}`);
+    }
+  }
+  const portfolio = system.spawn(Portfolio, 'portfolio');
+  const feeder = system.spawn(OrderPathFeeder, 'feeder', { portfolios: [portfolio] });
+  for (const b of [bar('A', 0), bar('B', 0), bar('A', 1), bar('B', 1), bar('A', 3)]) system.tell(feeder, { type: 'market.bar', bar: b });
+  await system.settled();
+  t.deepEqual(seen.filter((s) => s.startsWith('portfolio.startDay')), [`portfolio.startDay@${bar('A', 1).time}`, `portfolio.startDay@${bar('A', 3).time}`]);
+  await system.shutdown();
+});
