@@ -1,15 +1,28 @@
-// Three real node processes (nodes/cluster/node-main.ts), a three-server NATS cluster and PostgreSQL:
-// the cluster's units are placed by role, and when the trading node is SIGKILLed the desk (portfolio,
-// broker, risk, feeder) serves again from a survivor, with the portfolio recovered from the journal.
+// Three real node processes, a three-server NATS cluster and PostgreSQL, one cluster per test, one test at
+// a time (two clusters at once would starve a small machine's heartbeats):
+// - the cluster's units are placed by role, and when the trading node is SIGKILLed the desk (portfolio,
+//   broker, risk, feeder) serves again from a survivor, with the portfolio recovered from the journal;
+// - chaos: a strategy keeps trading through the desk while the node hosting it is SIGKILLed and restarted
+//   several times and a NATS server is killed, over a venue that outlives every node (the fake TWS peer in
+//   this process): no order reaches the venue twice and the portfolio equals the venue's fill log.
 import test from 'ava';
 import type { RiskStatus } from '../../actors/risk/protocol.js';
+import { DEFAULT_ORDER_RETRY_MS } from '../../actors/strategy/strategy.js';
 import type { ClusterEvent } from '../../runtime/cluster/index.js';
-import { NODE_MAIN, TestCluster, waitFor } from './support.js';
+import { FakeTws } from '../helpers/fake-tws/index.js';
+import { ACCOUNT, booksFromExecutions, duplicateOrders, ibSection, ordersAtVenue, positionsOf } from './chaos.js';
+import { FIXTURE_MAIN, NODE_MAIN, TestCluster, waitFor } from './support.js';
 
 let cluster: TestCluster | undefined;
+let tws: FakeTws | undefined;
+
+test.afterEach.always(async () => {
+  await cluster?.stop();
+  cluster = undefined;
+});
 
 test.after.always(async () => {
-  await cluster?.stop();
+  await tws?.stop();
 });
 
 test.serial('units are placed by role, and a SIGKILLed trading node\'s desk serves again from a survivor with its portfolio', async (t) => {
@@ -70,4 +83,82 @@ test.serial('units are placed by role, and a SIGKILLed trading node\'s desk serv
   t.is(risk.tradingState, 'ACTIVE');
   t.is(await c.store.journal.currentEpoch('risk-risk'), 2);
   t.is(await c.store.journal.currentEpoch('broker-paper'), 2);
+});
+
+test.serial('chaos: a strategy keeps trading while the desk\'s node is SIGKILLed and restarted three times and a NATS server dies; no order reaches the venue twice and the portfolio equals the venue\'s fill log', async (t) => {
+  // The venue outlives every node: each fills a limit order at once, at its limit.
+  tws = new FakeTws({ accounts: [ACCOUNT], script: { onPlaceOrder: (o, peer) => { peer.accept(o); peer.fill(o, { quantity: o.totalQuantity, price: o.lmtPrice ?? 100 }); } } });
+  await tws.start();
+  const venue = tws;
+  cluster = await TestCluster.start({
+    entry: FIXTURE_MAIN,
+    barEveryMs: 200,
+    env: { BIFROST_IB_ACCOUNT: ACCOUNT },
+    config: {
+      broker: { kind: 'ib', ib: ibSection(venue.port) },
+      symbols: ['AAPL', 'MSFT'],
+      strategies: [{ id: 'flip-1', kind: 'test-flip', symbols: ['AAPL', 'MSFT'], params: { quantity: 1 } }],
+      riskLimits: { maxPostTradeVar: null },
+    },
+  });
+  const c = cluster;
+  await c.startAll();
+  await waitFor('orders at the venue', () => ordersAtVenue(venue) >= 4, 60_000);
+
+  const failovers: string[] = [];
+  for (let round = 1; round <= 3; round++) {
+    if (round === 2) {
+      await c.nats.kill(2);
+      t.log(`round ${round}: killed nats-server ${c.config.natsServers[2]!.name} (stays down)`);
+    }
+    const host = c.nodeOf('desk', 'desk')!;
+    const before = ordersAtVenue(venue);
+    const killedAt = performance.now();
+    await c.nodes.get(host)!.kill();
+    await waitFor('the desk answering from a survivor', async () => {
+      const now = c.nodeOf('desk', 'desk');
+      return now !== undefined && now !== host && (await c.portfolio(500).catch(() => undefined)) !== undefined;
+    }, 60_000, 20);
+    const failoverMs = performance.now() - killedAt;
+    await waitFor('orders reaching the venue again', () => ordersAtVenue(venue) >= before + 3, 60_000);
+    failovers.push(`${failoverMs.toFixed(0)} ms`);
+    t.log(`round ${round}: SIGKILL of ${host} (desk host); desk served from ${c.nodeOf('desk', 'desk')} after ${failoverMs.toFixed(0)} ms, trading again after ${(performance.now() - killedAt).toFixed(0)} ms`);
+    await c.startNode(host).ready();
+  }
+  const afterRounds = ordersAtVenue(venue);
+  await waitFor('trading after the last restart', () => ordersAtVenue(venue) >= afterRounds + 3, 60_000);
+
+  // Stop trading, then let every fill settle into the portfolio.
+  await c.client.unplace('strategy.test-flip', 'flip-1');
+  await waitFor('the strategy stopped', () => c.nodeOf('strategy.test-flip', 'flip-1') === undefined && c.client.table.get('strategy.test-flip', 'flip-1') === undefined, 30_000);
+  await new Promise((r) => setTimeout(r, 1_000)); // the last re-sends land
+  const executions = venue.executions();
+  const snapshot = await waitFor('the portfolio holding every venue fill', async () => {
+    const s = await c.portfolio(1_000).catch(() => undefined);
+    return s !== undefined && s.fillIds.length === venue.executions().length ? s : undefined;
+  }, 60_000, 100);
+  // Orders that reached the risk actor only through a re-send: approved 2 s or more after they were created.
+  const created = new Map<string, number>();
+  for await (const entry of c.store.journal.read('broker-ib')) {
+    const event = entry.event as { kind?: string; approved?: { order: { clientOrderId: string; createdAt: number } } };
+    if (event.kind === 'opened') created.set(event.approved!.order.clientOrderId, event.approved!.order.createdAt);
+  }
+  let resent = 0;
+  for await (const entry of c.store.journal.read('risk-risk')) {
+    const event = entry.event as { kind?: string; clientOrderId?: string; time?: number };
+    if (event.kind === 'approved' && event.time! - (created.get(event.clientOrderId!) ?? event.time!) >= DEFAULT_ORDER_RETRY_MS) resent++;
+  }
+  t.log(`orders at the venue: ${ordersAtVenue(venue)}, executions: ${venue.executions().length}, portfolio fills: ${snapshot.fillIds.length}; orders that got through only by a re-send: ${resent}; failovers: ${failovers.join(', ')}`);
+  t.deepEqual(duplicateOrders(venue), [], 'no client order id reached the venue twice');
+  t.is(new Set(snapshot.fillIds).size, snapshot.fillIds.length, 'no fill is in the portfolio twice');
+  t.deepEqual([...snapshot.fillIds].sort(), venue.executions().map((e) => e.execId).sort(), 'every venue fill is in the portfolio');
+  const expected = booksFromExecutions(venue, snapshot.initialCash);
+  t.deepEqual(positionsOf(snapshot), expected.positions, 'positions equal the venue fill log');
+  t.true(Math.abs(snapshot.cash - expected.cash) < 1e-6, `cash ${snapshot.cash} equals ${expected.cash} from the venue fill log`);
+  t.true(executions.length >= 10);
+  const risk = await waitFor('no order left open at the risk actor', async () => {
+    const status = await c.ask<RiskStatus>('/desk/risk', { type: 'risk.getStatus' }).catch(() => undefined);
+    return status !== undefined && (status.openOrders.main ?? 0) === 0 ? status : undefined;
+  }, 30_000, 200);
+  t.is(risk.tradingState, 'ACTIVE');
 });

@@ -54,7 +54,8 @@ export class NodeProcess {
 
   /** The last lines of the node's log, for failure messages. */
   tail(n = 15): string {
-    return [...this.lines.slice(-n).map((l) => `${String(l.event ?? '')} ${String(l.msg ?? '')}`), this.#stderr].join('\n');
+    const err = (l: NodeLine): string => (typeof l.err === 'object' && l.err !== null ? ` (${String((l.err as { message?: unknown }).message)})` : '');
+    return [...this.lines.slice(-n).map((l) => `${String(l.event ?? '')} ${String(l.msg ?? '')}${err(l)}`), this.#stderr].join('\n');
   }
 
   /** Resolves with the first line matching `predicate` (already seen or future); rejects after `timeoutMs` or when the process exits. */
