@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { natsCredentialsFromEnv, natsUrls } from '../../cluster.config.js';
 import type { ClusterConfig, NodeConfig } from '../../cluster.config.js';
-import { ClusterNode } from '../../runtime/cluster/index.js';
+import { ClusterNode, InvalidClusterOptionsError } from '../../runtime/cluster/index.js';
 import type { ClusterEvent, PlaceRequest } from '../../runtime/cluster/index.js';
 import { createLogger } from '../../runtime/logger.js';
 import type { ActorKinds } from '../../runtime/registry.js';
@@ -24,6 +24,13 @@ import { clusterPlacementRules, clusterUnits } from './units.js';
 import type { ClusterFeedOptions } from './units.js';
 import { VenueSlot } from './venue-slot.js';
 
+/**
+ * How long a node keeps trying to join before it gives up. After a NATS server dies, JetStream needs a
+ * while to elect new leaders for the streams it led (measured: ~10 s for the busy membership bucket on
+ * nats-server 2.9), and the buckets cannot be opened until then.
+ */
+export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
+
 /** How to start one node of a cluster. */
 export interface ClusterHostOptions {
   /** A parsed config (`parseClusterConfig(input, env)`). */
@@ -41,6 +48,8 @@ export interface ClusterHostOptions {
   readonly placeUnits?: boolean;
   /** How long to wait for a node with a unit's first-choice role before placing it anyway. Default `DEFAULT_PLACE_GRACE_MS` (15 s). */
   readonly placeGraceMs?: number;
+  /** Default {@link DEFAULT_JOIN_TIMEOUT_MS}. */
+  readonly joinTimeoutMs?: number;
   /** Called when this node has placed a unit (or found it placed). */
   readonly onPlaced?: (unit: PlaceRequest) => void;
 }
@@ -95,7 +104,7 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
     options.registerKinds?.(system.kinds);
     const units = clusterUnits(config, system.kinds, options.feed);
 
-    cluster = await ClusterNode.start({
+    const join = () => ClusterNode.start({
       system,
       clusterName: config.name,
       servers: natsUrls(config),
@@ -106,6 +115,7 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
       journal: persistence.journal,
       beforeActivate: deskFencingHook(persistence.journal),
     });
+    cluster = await joinWithRetries(join, options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS, (error) => log.warn({ event: 'node.joinRetry', node: node.name, err: error }, 'joining the cluster failed; retrying'));
     const uninstall = installPlacedRefResolver(cluster);
     const venueSlot = slot;
     // The desk left this node (moved while this node lives, or the node is stopping): end the venue session.
@@ -142,6 +152,19 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
     await slot?.close().catch(() => undefined);
     await persistence.close().catch(() => undefined);
     throw error;
+  }
+}
+
+async function joinWithRetries(join: () => Promise<ClusterNode>, timeoutMs: number, onRetry: (error: unknown) => void): Promise<ClusterNode> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await join();
+    } catch (error) {
+      if (error instanceof InvalidClusterOptionsError || Date.now() > deadline) throw error;
+      onRetry(error);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 
