@@ -383,6 +383,18 @@ export class ActorSystem {
   }
 
   /**
+   * Counts `promise` as work in flight until it settles, so `settled()` and the manual dispatcher wait for
+   * it. For work an actor starts without blocking its mailbox (a journal write whose effects follow the
+   * commit); a receive that returns a promise is counted already. Returns `promise`.
+   */
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.active++;
+    return promise.finally(() => {
+      this.active--;
+    });
+  }
+
+  /**
    * Resolves once no actor has a message waiting or async work in flight. Timers (schedules,
    * backoff) do not count: with a SimulatedClock, advance it and await `settled()` again.
    */

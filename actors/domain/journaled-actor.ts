@@ -37,10 +37,7 @@ class LiveBox<L> {
  * (`ctx.track(promise)`) would be the better home.
  */
 export function trackAsync<T>(system: ActorSystem, promise: Promise<T>): Promise<T> {
-  system.active++;
-  return promise.finally(() => {
-    system.active--;
-  });
+  return system.track(promise);
 }
 
 /**
