@@ -23,8 +23,12 @@ export const DEFAULT_DEAD_LETTER_LIMIT = 50;
 /** Orders returned by default (the most recent). */
 export const DEFAULT_ORDER_LIMIT = 200;
 
-/** A local or remote ref, or a placed actor found through the cluster's placement table. */
-export type InspectorTarget = ActorRef | { readonly placed: { readonly kind: string; readonly name: string } };
+/**
+ * A local or remote ref, or a placed actor found through the cluster's placement table wherever it runs
+ * now; `child` names a descendant of the placed actor (`{ placed: { kind: 'desk', name: 'desk' }, child: 'risk' }`
+ * is `/desk/risk` on the desk's node).
+ */
+export type InspectorTarget = ActorRef | { readonly placed: { readonly kind: string; readonly name: string }; readonly child?: string };
 
 /** The order-path actors the inspector asks for orders, risk and trading-state changes. */
 export interface InspectorTargets {
@@ -143,7 +147,8 @@ export class SystemInspector extends Actor<InspectorProtocol, SystemInspectorPro
     } catch (error) {
       summary = { inspectFailed: describeError(error) };
     }
-    const entry = this.#view(ctx)?.placement().find((e) => e.path === msg.path && e.node === ctx.system.node);
+    // A placed actor, or a descendant of one (which moves with it and writes with its epoch).
+    const entry = this.#view(ctx)?.placement().find((e) => e.node === ctx.system.node && (msg.path === e.path || msg.path.startsWith(`${e.path}/`)));
     return {
       type: 'inspector.actorView',
       node: ctx.system.node,
@@ -250,8 +255,9 @@ export class SystemInspector extends Actor<InspectorProtocol, SystemInspectorPro
 
   #resolve(ctx: ActorContext<InspectorProtocol>, target: InspectorTarget | undefined): ActorRef | undefined {
     if (target === undefined) return undefined;
-    if ('placed' in target) return this.#view(ctx)?.refOf(target.placed.kind, target.placed.name);
-    return target;
+    if (!('placed' in target)) return target;
+    const ref = this.#view(ctx)?.refOf(target.placed.kind, target.placed.name);
+    return ref === undefined || target.child === undefined ? ref : { ...ref, path: `${ref.path}/${target.child}` };
   }
 
   /** An ask with the inspector's timeout, its latency reported to the node's metrics. */

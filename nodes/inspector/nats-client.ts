@@ -223,8 +223,8 @@ export class NatsInspectorClient implements InspectorClient {
   async actors(path: string, node?: string): Promise<Array<ActorView | NodeFailure>> {
     let where = node;
     if (where === undefined) {
-      // A placed actor has one owner; ask it rather than every node.
-      const placed = (await this.placement()).entries.find((e) => e.path === path && e.node !== null && e.nodeStatus === 'up');
+      // A placed actor (or a descendant of one) has one owner; ask it rather than every node.
+      const placed = (await this.placement()).entries.find((e) => (path === e.path || path.startsWith(`${e.path}/`)) && e.node !== null && e.nodeStatus === 'up');
       where = placed?.node ?? undefined;
     }
     const nodes = where === undefined ? (await this.#liveNodes()).sort() : [where];

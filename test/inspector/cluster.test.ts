@@ -130,7 +130,7 @@ test.serial('inspect nodes over NATS lists the three nodes with their roles, hea
   t.deepEqual(rows.map((r) => [r.name, r.status]), [['data', 'up'], ['gpu', 'up'], ['trading', 'up']]);
   t.is(rows.filter((r) => r.leader).length, 1);
   for (const r of rows) {
-    t.true(r.heartbeatAgeMs! >= 0 && r.heartbeatAgeMs! < 3_000, `${r.name} heartbeat ${r.heartbeatAgeMs}`);
+    t.true(r.heartbeatAgeMs! >= 0 && r.heartbeatAgeMs! < 10_000, `${r.name} heartbeat ${r.heartbeatAgeMs}`);
     t.true(r.uptimeMs! > 0 && r.actors! >= 1 && r.rssBytes! > 0 && r.msgPerSec !== null, JSON.stringify(r));
   }
 });
