@@ -1,6 +1,6 @@
 import { Actor } from '../../runtime/actor.js';
 import type { ActorContext } from '../../runtime/actor.js';
-import { AskTimeoutError, describeError } from '../../runtime/errors.js';
+import { describeError } from '../../runtime/errors.js';
 import type { ActorRef, Message } from '../../runtime/ref.js';
 import { brokerGetOrders } from '../broker/protocol.js';
 import type { BrokerOrders } from '../broker/protocol.js';
@@ -10,7 +10,7 @@ import { riskGetStatus, riskSetTradingState } from '../risk/protocol.js';
 import type { RiskOperatorCommandRefused, RiskStatus, RiskTradingStateChanged } from '../risk/protocol.js';
 import { inspectorError, INSPECTOR_ERRORS } from './protocol.js';
 import type { InspectActor, InspectDeadLetters, InspectOrders, InspectorProtocol, InspectorReply, InspectSetTradingState } from './protocol.js';
-import { INSPECTOR_ASK_OBSERVER, INSPECTOR_CLUSTER_VIEW } from './services.js';
+import { INSPECTOR_CLUSTER_VIEW } from './services.js';
 import type { InspectorClusterView } from './services.js';
 import { deadLetterRow, nodeFacts, plainSummary, RateSampler, SAMPLE_INTERVAL_MS, selectOrders, totalProcessed, utilisationOf } from './summaries.js';
 import { nodeRow } from './views.js';
@@ -260,18 +260,9 @@ export class SystemInspector extends Actor<InspectorProtocol, SystemInspectorPro
     return ref === undefined || target.child === undefined ? ref : { ...ref, path: `${ref.path}/${target.child}` };
   }
 
-  /** An ask with the inspector's timeout, its latency reported to the node's metrics. */
-  async #ask<R>(ctx: ActorContext<InspectorProtocol>, ref: ActorRef<any>, message: Message): Promise<R> {
-    const observe = ctx.system.services.find(INSPECTOR_ASK_OBSERVER);
-    const started = performance.now();
-    try {
-      const reply = await ctx.ask<R>(ref, message, this.props?.askTimeoutMs ?? DEFAULT_INSPECTOR_ASK_TIMEOUT_MS);
-      observe?.(message.type, (performance.now() - started) / 1_000, 'ok');
-      return reply;
-    } catch (error) {
-      observe?.(message.type, (performance.now() - started) / 1_000, error instanceof AskTimeoutError ? 'timeout' : 'error');
-      throw error;
-    }
+  /** An ask with the inspector's timeout (the kernel's ask observer times it for the metrics). */
+  #ask<R>(ctx: ActorContext<InspectorProtocol>, ref: ActorRef<any>, message: Message): Promise<R> {
+    return ctx.ask<R>(ref, message, this.props?.askTimeoutMs ?? DEFAULT_INSPECTOR_ASK_TIMEOUT_MS);
   }
 }
 

@@ -108,14 +108,11 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
       }
       query = { ...query, operatorToken: presented ?? '' };
     }
-    const started = performance.now();
     try {
       const reply = await askWithin<InspectorReply>(system, inspectorRef, query, timeoutMs);
-      metrics.observeAsk(query.type, (performance.now() - started) / 1_000, 'ok');
       sendJson(response, statusOf(reply), reply);
     } catch (error) {
       const timedOut = error instanceof AskTimeoutError;
-      metrics.observeAsk(query.type, (performance.now() - started) / 1_000, timedOut ? 'timeout' : 'error');
       sendJson(response, timedOut ? 504 : 502, { type: 'inspector.error', code: timedOut ? INSPECTOR_ERRORS.TIMEOUT : INSPECTOR_ERRORS.TARGET_FAILED, message: describeError(error) });
     }
   };

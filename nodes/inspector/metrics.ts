@@ -1,11 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InspectorProtocol, InspectorReply } from '../../actors/inspector/protocol.js';
-import { INSPECTOR_ASK_OBSERVER } from '../../actors/inspector/services.js';
 import type { AskObserver, AskOutcome } from '../../actors/inspector/services.js';
 import { ORDER_STATUSES } from '../../actors/broker/oms-state.js';
 import type { RiskOrderDenied } from '../../actors/risk/protocol.js';
 import { TRADING_STATES } from '../../actors/risk/trading-state.js';
-import { AskTimeoutError } from '../../runtime/errors.js';
 import type { ActorRef } from '../../runtime/ref.js';
 import type { ActorSystem } from '../../runtime/system.js';
 import { askWithin } from './ask.js';
@@ -121,7 +119,8 @@ export function createNodeMetrics(options: NodeMetricsOptions): NodeMetrics {
 
   const askDuration = new Histogram({ name: 'bifrost_ask_duration_seconds', help: 'Latency of asks made by the inspector and its HTTP server.', labelNames: ['type', 'outcome'], buckets: ASK_DURATION_BUCKETS, registers });
   const observeAsk: AskObserver = (type: string, seconds: number, outcome: AskOutcome) => askDuration.observe({ type, outcome }, seconds);
-  if (!system.services.has(INSPECTOR_ASK_OBSERVER)) system.services.provide(INSPECTOR_ASK_OBSERVER, observeAsk);
+  // Every ask made through this system is timed once, by the kernel.
+  system.askObserver ??= observeAsk;
 
   const orders = new Gauge({ name: 'bifrost_orders', help: 'Orders in the broker hosted on this node, by OMS state.', labelNames: ['state'], registers });
   const tradingState = new Gauge({ name: 'bifrost_trading_state', help: 'Trading state of the risk actor hosted on this node: 1 for the current state.', labelNames: ['state'], registers });
@@ -134,9 +133,7 @@ export function createNodeMetrics(options: NodeMetricsOptions): NodeMetrics {
     let reply: InspectorReply;
     try {
       reply = await askWithin<InspectorReply>(system, options.inspector, { type: 'inspector.tradingSummary' }, options.askTimeoutMs ?? DEFAULT_METRICS_ASK_TIMEOUT_MS);
-      observeAsk('inspector.tradingSummary', (performance.now() - started) / 1_000, 'ok');
-    } catch (error) {
-      observeAsk('inspector.tradingSummary', (performance.now() - started) / 1_000, error instanceof AskTimeoutError ? 'timeout' : 'error');
+    } catch {
       return;
     }
     if (reply.type !== 'inspector.tradingSummaryView') return;

@@ -306,3 +306,23 @@ test('a placed ref is resolved at every send, and is a no-route dead letter whil
   void echo;
   await system.shutdown();
 });
+
+test('the ask observer is told the type, duration and outcome of every ask', async (t) => {
+  const { system, clock } = testSystem();
+  const seen: Array<[string, string]> = [];
+  system.askObserver = (type, seconds, outcome) => {
+    t.true(seconds >= 0);
+    seen.push([type, outcome]);
+  };
+  const echo = system.spawn(Echo, 'echo');
+  const silent = system.spawn(Silent, 'silent');
+  await system.ask(echo, { type: 'echo.ping', n: 1 }, 100);
+  const pending = system.ask(silent, { type: 'echo.ping', n: 2 }, 100);
+  await system.settled();
+  clock.advance(100);
+  await t.throwsAsync(pending, { instanceOf: AskTimeoutError });
+  await t.throwsAsync(system.ask({ path: '/nobody' }, { type: 'x.y' }, 100));
+  await Promise.resolve();
+  t.deepEqual(seen, [['echo.ping', 'ok'], ['echo.ping', 'timeout'], ['x.y', 'error']]);
+  await system.shutdown();
+});
