@@ -85,6 +85,9 @@ export class Membership {
   #beating = false;
   #putting = false;
   #lastPutOkAt: number;
+  /** When this node's own KV writes came back after failing: others' records could not move before either. */
+  #kvBackAt = Number.NEGATIVE_INFINITY;
+  #lastPutFailed = false;
   #stopped = false;
 
   /** Writes this node's record, loads the others, and starts heartbeats and liveness checks. */
@@ -207,8 +210,11 @@ export class Membership {
     try {
       await this.kv.put(nodeKey(this.node), encodeJson(this.#self));
       this.#lastPutOkAt = this.system.clock.now();
+      if (this.#lastPutFailed) this.#kvBackAt = this.#lastPutOkAt;
+      this.#lastPutFailed = false;
       return true;
     } catch (error) {
+      this.#lastPutFailed = true;
       this.#error('heartbeat', error);
       return false;
     }
@@ -346,11 +352,13 @@ export class Membership {
     for (const [name, t] of this.#tracked) {
       if (name === this.node || t.status === 'down' || t.probing) continue;
       const age = now - t.seenAt;
+      // After an outage of the KV (a stream leader election), every node gets a full timeout to heartbeat again.
+      const silentFor = now - Math.max(t.seenAt, this.#kvBackAt);
       if (t.status === 'joining' && age > this.nodeTimeoutMs) {
         t.status = 'down'; // an old record that never came to life: never announced, so nothing to retract
         continue;
       }
-      if (t.status === 'up' && age > this.nodeTimeoutMs && kvHealthy) void this.#confirmTimeout(name, t);
+      if (t.status === 'up' && silentFor > this.nodeTimeoutMs && kvHealthy) void this.#confirmTimeout(name, t);
       else if (t.status === 'joining' || age > this.suspectAfterMs) void this.#probeNode(name, t);
     }
   }
