@@ -59,6 +59,7 @@ export interface ClusterHost {
   readonly system: ActorSystem;
   readonly cluster: ClusterNode;
   readonly persistence: Persistence;
+  readonly config: ClusterConfig;
   readonly node: NodeConfig;
   /** The units this node placed (or found placed). */
   readonly units: readonly PlaceRequest[];
@@ -132,7 +133,7 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
     const running = cluster;
     let stopping: Promise<void> | undefined;
     return {
-      system, cluster: running, persistence, node, units, notices,
+      system, cluster: running, persistence, config, node, units, notices,
       stop() {
         stopping ??= (async () => {
           placing?.cancel();

@@ -5,6 +5,8 @@ import type { BeforeActivate, FenceableJournal } from '../../runtime/cluster/ind
 import { fenceJournalHook } from '../../runtime/cluster/index.js';
 import type { SupervisorStrategy } from '../../supervision/strategy.js';
 import { spawnSpec } from '../../supervision/spec.js';
+import { FencedError } from '../../persistence/errors.js';
+import { ClusterNodeError } from './errors.js';
 import { orderPathChildren, orderPathStrategy } from '../shared/wiring.js';
 
 /** The placement kind (and name) of the order-path unit. */
@@ -66,6 +68,17 @@ export function deskFencingHook(journal: FenceableJournal): BeforeActivate {
   return async (entry, actorClass) => {
     if (entry.kind !== DESK_KIND) return fallback(entry, actorClass);
     const props = entry.props as unknown as DeskProps;
-    for (const id of deskPersistenceIds(props)) await journal.fence(id, entry.epoch);
+    for (const id of deskPersistenceIds(props)) {
+      try {
+        await journal.fence(id, entry.epoch);
+      } catch (error) {
+        if (!(error instanceof FencedError)) throw error;
+        throw new ClusterNodeError(
+          'PLACEMENT_BEHIND_JOURNAL',
+          `${id} was written at epoch ${error.currentEpoch}, above this placement's epoch ${entry.epoch}: either a newer owner holds the desk, or the placement table (the JetStream store) was reset while the journal (the PostgreSQL schema) was kept. They belong together: reset both, or start with a new cluster name and schema.`,
+          { cause: error },
+        );
+      }
+    }
   };
 }

@@ -5,6 +5,7 @@
  * listed, so no other node can send them.
  */
 import { MessageRegistry } from '../../runtime/codec/index.js';
+import { registerInspectorTypes } from '../../actors/inspector/protocol.js';
 
 /** Version 1 of every type below; a protocol that changes a body bumps its version here. */
 const CLUSTER_MESSAGE_TYPES: readonly string[] = [
@@ -29,7 +30,7 @@ export function clusterMessageTypes(): string[] {
 }
 
 /**
- * A registry with every type that crosses nodes, for `ClusterNode.start({ transport: { registry } })`.
+ * A registry with every type that crosses nodes (the inspector's queries and replies included), for `ClusterNode.start({ transport: { registry } })`.
  * A client that joins the cluster (a test, the CLI) passes the same registry.
  *
  * @example
@@ -37,5 +38,6 @@ export function clusterMessageTypes(): string[] {
  */
 export function clusterMessageRegistry(registry: MessageRegistry = new MessageRegistry()): MessageRegistry {
   for (const type of CLUSTER_MESSAGE_TYPES) registry.register(type, { version: 1 });
-  return registry;
+  // The operator's CLI asks each node's /inspector over NATS.
+  return registerInspectorTypes(registry);
 }

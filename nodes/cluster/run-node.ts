@@ -115,7 +115,7 @@ export async function runClusterNode(argv: readonly string[], options: RunCluste
       feed: { ...(args.barEveryMs === undefined ? {} : { everyMs: args.barEveryMs }), ...(args.seed === undefined ? {} : { seed: args.seed }) },
       ...(options.registerKinds === undefined ? {} : { registerKinds: options.registerKinds }),
     });
-    services = await startNodeServices(host, log);
+    services = await startNodeServices(host, log, env);
   } catch (error) {
     log.fatal({ event: 'node.failed', node: args.node, err: error }, `node ${args.node} could not start`);
     process.exit(1);
