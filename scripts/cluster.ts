@@ -3,13 +3,16 @@
  * nats-servers with JetStream (configs and stores under ./data/nats/<name>), then the three node
  * processes (data-1, trading-1, gpu-1), with PostgreSQL from BIFROST_PG_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and an approval key from BIFROST_RISK_KEY (generated for
- * this run when unset). Every node's log lines are shown prefixed with its name. Ctrl-C stops the nodes
- * cleanly, then the servers.
+ * this run when unset; so is BIFROST_TRADER_TOKEN, the web UI's login, which is printed). Every node's
+ * log lines are shown prefixed with its name. Ctrl-C stops the nodes cleanly, then the servers.
+ *
+ * The JetStream stores (placement epochs) and the PostgreSQL schema `bifrost` (the journal, fenced by
+ * those epochs) belong together: `npm run cluster -- --reset` removes both and starts afresh.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,21 +33,35 @@ const fail = (line: string): never => {
 if (spawnSync(natsBin, ['--version']).status !== 0) {
   fail(`nats-server was not found (looked for '${natsBin}'). Install it (Debian: apt-get install nats-server) or point BIFROST_NATS_SERVER at the binary.`);
 }
+const reset = process.argv.includes('--reset');
+const natsDir = join(root, 'data', 'nats');
+const schema = config.persistence.kind === 'postgres' ? config.persistence.schema : 'bifrost';
 const pgUrl = process.env.BIFROST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let journalKept = false;
 try {
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3_000 });
   await client.connect();
-  await client.query('SELECT 1');
+  if (reset) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${schema}".journal_heads`]);
+  journalKept = rows[0]?.t != null && Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".journal_heads`)).rows[0]!.n) > 0;
   await client.end();
 } catch (error) {
   const where = new URL(pgUrl);
   fail(`PostgreSQL is not reachable at ${where.host}${where.pathname} (${(error as Error).message}). Start it (Debian: pg_ctlcluster 15 main start) or set BIFROST_PG_URL.`);
+}
+if (reset) {
+  rmSync(natsDir, { recursive: true, force: true });
+  say(`--reset: dropped the PostgreSQL schema ${schema} and removed ./data/nats`);
+} else if (journalKept && !existsSync(natsDir)) {
+  fail(`PostgreSQL schema ${schema} holds a journal from an earlier run, but ./data/nats (the placement table and its epochs) is gone: the journal would fence every actor off. Run npm run cluster -- --reset to start afresh, or restore ./data/nats.`);
 }
 const env: NodeJS.ProcessEnv = { ...process.env, BIFROST_PG_URL: pgUrl };
 if (!env.BIFROST_RISK_KEY) {
   env.BIFROST_RISK_KEY = randomBytes(32).toString('hex');
   say('BIFROST_RISK_KEY is not set: generated an approval key for this run, shared by the three nodes (set it to keep approvals valid across runs)');
 }
+const traderTokenGenerated = !env.BIFROST_TRADER_TOKEN;
+if (traderTokenGenerated) env.BIFROST_TRADER_TOKEN = randomBytes(18).toString('base64url');
 
 const children = new Set<ChildProcess>();
 let stopping = false;
@@ -58,7 +75,6 @@ function track(child: ChildProcess, name: string): void {
 }
 
 // ---- nats-servers ----
-const natsDir = join(root, 'data', 'nats');
 for (const server of config.natsServers) {
   const storeDir = join(natsDir, server.name);
   mkdirSync(storeDir, { recursive: true });
@@ -104,15 +120,15 @@ for (const node of config.nodes) {
     process.stdout.write(`${time} [${node.name}] ${LEVELS[Number(entry.level)] ?? ''} ${String(entry.msg ?? '')}\n`);
     if (entry.event === 'node.ready') {
       const urls = entry as { ui?: string; inspector?: string };
-      if (urls.ui !== undefined) say(`web UI: ${urls.ui}`);
-      if (urls.inspector !== undefined) say(`inspector on ${node.name}: ${urls.inspector}`);
+      if (urls.ui !== undefined) say(`web UI: ${urls.ui}  trader token: ${traderTokenGenerated ? `${env.BIFROST_TRADER_TOKEN} (generated for this run; set BIFROST_TRADER_TOKEN to choose one)` : '(from BIFROST_TRADER_TOKEN)'}`);
+      if (urls.inspector !== undefined) say(`inspector on ${node.name}: npx bifrost inspect nodes --url ${urls.inspector}   metrics: ${urls.inspector}/metrics`);
     }
   };
   createInterface({ input: child.stdout! }).on('line', show);
   createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${node.name}] ${line}\n`));
 }
 const data = config.nodes.find((n) => n.roles.includes('data'));
-say(`nodes starting: ${config.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`).join(', ')}; the web UI is to answer on http://${data?.host}:${data?.gatewayPort}, the inspectors on ${config.nodes.map((n) => `:${n.metricsPort}`).join(', ')}. Ctrl-C stops everything.`);
+say(`nodes starting: ${config.nodes.map((n) => `${n.name} (${n.roles.join(', ')})`).join(', ')}; the web UI will answer on http://${data?.host}:${data?.gatewayPort} (data node), the inspectors on ports ${config.nodes.map((n) => n.metricsPort).join(', ')}. Ctrl-C stops everything.`);
 
 async function stopAll(): Promise<void> {
   if (stopping) return;
