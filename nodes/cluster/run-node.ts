@@ -106,7 +106,7 @@ export async function runClusterNode(argv: readonly string[], options: RunCluste
     process.exit(2);
   }
   const { config } = args;
-  log.info({ event: 'node.starting', node: args.node, cluster: config.name, config: args.source, servers: natsUrls(config), pid: process.pid }, `starting node ${args.node}`);
+  log.info({ event: 'node.starting', node: args.node, cluster: config.name, config: args.source, servers: natsUrls(config), pid: process.pid }, `starting node ${args.node} (pid ${process.pid})`);
   let host: ClusterHost;
   let services: NodeServices;
   try {
