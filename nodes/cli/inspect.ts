@@ -25,7 +25,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 export const TARGET_USAGE = `where (default ${DEFAULT_INSPECT_URL}, or $BIFROST_INSPECT_URL, or $BIFROST_NATS_URL with $BIFROST_CLUSTER):
   --url URL                          one node's inspector over HTTP (the embedded node, or one cluster node)
   --nats URL[,URL...] --cluster NAME a cluster over NATS; credentials from $BIFROST_NATS_CREDS (a .creds file),
-                                     $BIFROST_NATS_TOKEN, or $BIFROST_NATS_USER and $BIFROST_NATS_PASS
+                                     $BIFROST_NATS_TOKEN, or $BIFROST_NATS_USER and $BIFROST_NATS_PASSWORD
   --timeout MS                       per query (default ${DEFAULT_QUERY_TIMEOUT_MS})
 `;
 
@@ -123,7 +123,7 @@ export function targetOf(args: ParsedArgs, env: Readonly<Record<string, string |
   const credentials: { -readonly [K in keyof NatsCredentials]?: NatsCredentials[K] } = {};
   if (env.BIFROST_NATS_CREDS) credentials.credsFile = env.BIFROST_NATS_CREDS;
   else if (env.BIFROST_NATS_TOKEN) credentials.token = env.BIFROST_NATS_TOKEN;
-  else if (env.BIFROST_NATS_USER && env.BIFROST_NATS_PASS) Object.assign(credentials, { user: env.BIFROST_NATS_USER, pass: env.BIFROST_NATS_PASS });
+  else if (env.BIFROST_NATS_USER && env.BIFROST_NATS_PASSWORD) Object.assign(credentials, { user: env.BIFROST_NATS_USER, pass: env.BIFROST_NATS_PASSWORD });
   return { kind: 'nats', servers, cluster, ...(Object.keys(credentials).length > 0 ? { credentials } : {}) };
 }
 
