@@ -24,6 +24,7 @@ import { registerStrategyKinds, strategyClass } from '../../actors/strategy/regi
 import type { StrategyProtocol } from '../../actors/strategy/protocol.js';
 import { registerOptimizerKind, OptimizerActor } from '../../actors/optimizer/optimizer-actor.js';
 import type { OptimizerProtocol } from '../../actors/optimizer/protocol.js';
+import type { GatewayTargets } from '../../actors/gateway/config.js';
 import { DEFAULT_INITIAL_CASH, DEFAULT_PORTFOLIO_ID, DEFAULT_RISK_ID, DEFAULT_SYNTHETIC_SEED, instrumentFor, orderPathChildren, orderPathRefs, orderPathStrategy, syntheticStart } from '../shared/wiring.js';
 
 export { DEFAULT_INITIAL_CASH, DEFAULT_PORTFOLIO_ID, DEFAULT_SYNTHETIC_SEED };
@@ -61,14 +62,8 @@ export interface EmbeddedHostOptions {
   readonly logger?: Logger;
 }
 
-export interface EmbeddedRefs {
-  readonly marketData: ActorRef<MarketDataProtocol>;
-  readonly risk: ActorRef<RiskProtocol>;
-  readonly broker: ActorRef<BrokerProtocol>;
-  readonly portfolio: ActorRef<PortfolioProtocol>;
-  readonly optimizer: ActorRef<OptimizerProtocol>;
-  readonly strategies: Readonly<Record<string, ActorRef<StrategyProtocol>>>;
-}
+/** The actors of an embedded node that the gateway and the inspector talk to. */
+export type EmbeddedRefs = GatewayTargets;
 
 /** A running embedded node: every role in one process. */
 export interface EmbeddedHost {

@@ -10,24 +10,7 @@ export function clusterSystem(node: string): ActorSystem {
   return ActorSystem.create({ node, logger: pino({ level: 'silent' }) });
 }
 
-/** Polls `check` every `everyMs` until it returns a truthy value; fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 20): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from '../helpers/wait-for.js';
 
 /** Collects the dead letters of a system. */
 export function deadLetters(system: ActorSystem): DeadLetter[] {
