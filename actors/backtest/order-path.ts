@@ -15,6 +15,7 @@ import type { RiskProtocol } from '../risk/protocol.js';
 /** Returns kept per symbol for the risk actor's VaR (one year of daily bars). */
 export const DEFAULT_VAR_WINDOW_RETURNS = 252;
 export const BACKTEST_VAR_REFRESH_MS = 365 * 86_400_000;
+export const BACKTEST_MARK_JOURNAL_INTERVAL_MS = 365 * 86_400_000;
 
 export interface OrderPathOptions {
   readonly portfolioId: string;
@@ -43,7 +44,9 @@ export interface BacktestOrderPath {
 /** Spawns the real RiskActor, BrokerActor and PortfolioActor as the live node does, wired to `venue`. */
 export async function spawnOrderPath(system: ActorSystem, options: OrderPathOptions): Promise<BacktestOrderPath> {
   attachOrderPath(system, { riskKey: options.riskKey, venues: new Map([[options.venue.name, options.venue]]) });
-  const portfolio = system.spawn(PortfolioActor, 'portfolio', { portfolioId: options.portfolioId, initialCash: options.initialCash }) as ActorRef<PortfolioProtocol>;
+  // A journaled mark only shortens recovery after a restart, and a backtest's journal is discarded: mark the
+  // journal yearly of simulated time instead of at every daily bar (it was one journal write per bar).
+  const portfolio = system.spawn(PortfolioActor, 'portfolio', { portfolioId: options.portfolioId, initialCash: options.initialCash, markJournalIntervalMs: BACKTEST_MARK_JOURNAL_INTERVAL_MS }) as ActorRef<PortfolioProtocol>;
   const broker = system.spawn(BrokerActor, 'broker', { brokerId: 'backtest', venue: options.venue.name, riskIds: ['risk'], portfolioRef: portfolio }) as ActorRef<BrokerProtocol>;
   const risk = system.spawn(RiskActor, 'risk', {
     riskId: 'risk',
