@@ -98,3 +98,5 @@ export {
   VenueUnavailableError,
 } from './errors.js';
 export type { BrokerErrorCode } from './errors.js';
+export { orderRow } from './order-row.js';
+export type { OrderRow } from './order-row.js';

@@ -10,6 +10,7 @@ import type { Quote } from '../domain/quote.js';
 import type { BacktestMetrics } from '../backtest/metrics.js';
 import type { SymbolIndicators } from '../market/protocol.js';
 import type { GatewayErrorCode } from './errors.js';
+import type { OrderRow } from '../broker/order-row.js';
 
 /** Bumped on an incompatible change; sent in `welcome`. */
 export const PROTOCOL_VERSION = 1;
@@ -235,24 +236,7 @@ export interface AlertRow {
 }
 
 /** An order as the blotter shows it (the OMS view). */
-export interface OrderRow {
-  readonly clientOrderId: string;
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly orderType: OrderType;
-  readonly quantity: number;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-  readonly tif: TimeInForce;
-  readonly status: string;
-  readonly filledQuantity: number;
-  readonly leavesQuantity: number;
-  readonly averagePrice: number;
-  readonly reason?: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
+export type { OrderRow } from '../broker/order-row.js';
 
 /** A fill as the blotter shows it. */
 export interface FillRow {

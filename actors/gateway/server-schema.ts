@@ -41,9 +41,9 @@ const risk = obj({
 });
 const alert = obj({ seq: count, level: literal('info', 'warn', 'error'), source: name, code: name, message: text, time });
 const order = obj({
-  clientOrderId: name, strategyId: name, symbol: name, side: literal(...SIDES), orderType: literal(...ORDER_TYPES), quantity: n,
+  clientOrderId: name, portfolioId: name, strategyId: name, symbol: name, side: literal(...SIDES), orderType: literal(...ORDER_TYPES), quantity: n,
   limitPrice: opt(n), stopPrice: opt(n), tif: literal(...TIMES_IN_FORCE), status: name, filledQuantity: n, leavesQuantity: n,
-  averagePrice: n, reason: opt(text), createdAt: time, updatedAt: time,
+  averagePrice: n, ambiguous: bool(), reason: opt(text), createdAt: time, updatedAt: time,
 });
 const fill = obj({ fillId: name, clientOrderId: name, symbol: name, side: literal(...SIDES), quantity: n, price: n, commission: n, time, venue: name });
 const strategyRow = obj({

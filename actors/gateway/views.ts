@@ -1,26 +1,16 @@
 /** Builders of the rows the UI shows, from the domain's own objects. */
 import type { Fill } from '../domain/fill.js';
 import type { Position } from '../domain/position.js';
-import type { OmsOrder } from '../broker/order-book.js';
-import type { Mark } from '../portfolio/portfolio-state.js';
+import type { PortfolioState } from '../portfolio/portfolio-state.js';
 import type { StrategyStatus } from '../strategy/protocol.js';
 import type { StrategyClass } from '../strategy/strategy.js';
-import type { FillRow, OrderRow, PortfolioView, PositionRow, StrategyInfo, StrategyRow } from './protocol.js';
+import type { FillRow, PortfolioView, PositionRow, StrategyInfo, StrategyRow } from './protocol.js';
 
 /** The fields of a portfolio's books a view needs: both `PortfolioState` and `PortfolioSnapshot` have them. */
-export interface PortfolioBooksLike {
-  readonly portfolioId: string;
-  readonly initialCash: number;
-  readonly cash: number;
-  readonly positions: Readonly<Record<string, Position>>;
-  readonly marks: Readonly<Record<string, Mark>>;
-  readonly realizedPnl: number;
-  readonly commissions: number;
-  readonly equity: number;
-  readonly startOfDayEquity: number;
-  readonly peakEquity: number;
-  readonly time: number;
-}
+export type PortfolioBooksLike = Pick<
+  PortfolioState,
+  'portfolioId' | 'initialCash' | 'cash' | 'positions' | 'marks' | 'realizedPnl' | 'commissions' | 'equity' | 'startOfDayEquity' | 'peakEquity' | 'time'
+>;
 
 /** A finite number, or 0 (JSON has no NaN or Infinity; a view must never carry them). */
 export function finite(value: number | undefined): number {
@@ -64,28 +54,8 @@ export function portfolioView(books: PortfolioBooksLike): PortfolioView {
   };
 }
 
-/** An OMS order as a blotter row. */
-export function orderRow(o: OmsOrder): OrderRow {
-  const r = o.order;
-  return {
-    clientOrderId: o.clientOrderId,
-    strategyId: r.strategyId,
-    symbol: r.symbol,
-    side: r.side,
-    orderType: r.type,
-    quantity: r.quantity,
-    ...(r.limitPrice === undefined ? {} : { limitPrice: r.limitPrice }),
-    ...(r.stopPrice === undefined ? {} : { stopPrice: r.stopPrice }),
-    tif: r.tif,
-    status: o.status,
-    filledQuantity: o.filledQuantity,
-    leavesQuantity: o.leavesQuantity,
-    averagePrice: finite(o.averagePrice),
-    ...(o.reason === undefined ? {} : { reason: o.reason }),
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-  };
-}
+/** Orders use the broker's table row. */
+export { orderRow } from '../broker/order-row.js';
 
 /** A fill as a blotter row. */
 export function fillRow(f: Fill): FillRow {

@@ -8,7 +8,9 @@ import type { OmsOrder } from '../broker/order-book.js';
 import type { RiskLimits } from '../risk/limits.js';
 import type { RiskStatus } from '../risk/protocol.js';
 import type { PortfolioSnapshotReply } from '../portfolio/protocol.js';
-import type { DeadLetterRow, NodeInfo, OrderRow, UtilisationRow } from './views.js';
+import type { DeadLetterRow, NodeInfo, UtilisationRow } from './views.js';
+import { orderRow } from '../broker/order-row.js';
+import type { OrderRow } from '../broker/order-row.js';
 
 /** How deep an `inspect()` summary is copied; deeper values become a short note. */
 export const SUMMARY_MAX_DEPTH = 4;
@@ -62,28 +64,7 @@ export function deadLetterRow(letter: DeadLetter): DeadLetterRow {
   };
 }
 
-/** An OMS order flattened for a table. */
-export function orderRow(o: OmsOrder): OrderRow {
-  const r = o.order;
-  return {
-    clientOrderId: o.clientOrderId,
-    portfolioId: r.portfolioId,
-    strategyId: r.strategyId,
-    symbol: r.symbol,
-    side: r.side,
-    orderType: r.type,
-    quantity: r.quantity,
-    ...(r.limitPrice === undefined ? {} : { limitPrice: r.limitPrice }),
-    ...(r.stopPrice === undefined ? {} : { stopPrice: r.stopPrice }),
-    status: o.status,
-    filledQuantity: o.filledQuantity,
-    averagePrice: o.averagePrice,
-    ambiguous: o.ambiguous,
-    ...(o.reason === undefined ? {} : { reason: o.reason }),
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-  };
-}
+export { orderRow } from '../broker/order-row.js';
 
 /** The orders matching `portfolio` and `open`, oldest first, and the last `limit` of them. */
 export function selectOrders(orders: readonly OmsOrder[], filter: { portfolio?: string; open?: boolean; limit: number }): { total: number; rows: OrderRow[] } {

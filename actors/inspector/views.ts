@@ -1,10 +1,10 @@
 import type { NodeRecord } from '../../runtime/cluster/node-record.js';
 import type { ActorStats } from '../../runtime/stats.js';
 import type { ActorTreeNode } from '../../runtime/system.js';
-import type { OrderStatus } from '../broker/oms-state.js';
 import type { RiskLimits } from '../risk/limits.js';
 import type { RiskTradingStateChanged, RiskVarFigures } from '../risk/protocol.js';
 import type { TradingState } from '../risk/trading-state.js';
+import type { OrderRow } from '../broker/order-row.js';
 
 // The plain data an inspector answers with. Everything here survives JSON and msgpack, so the same shapes
 // travel over HTTP (embedded node), over NATS (cluster) and out of the CLI with --json.
@@ -164,24 +164,7 @@ export interface DeadLetterView {
 }
 
 /** An OMS order, flattened for a table. */
-export interface OrderRow {
-  readonly clientOrderId: string;
-  readonly portfolioId: string;
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly side: string;
-  readonly orderType: string;
-  readonly quantity: number;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-  readonly status: OrderStatus;
-  readonly filledQuantity: number;
-  readonly averagePrice: number;
-  readonly ambiguous: boolean;
-  readonly reason?: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
+export type { OrderRow } from '../broker/order-row.js';
 
 /** The broker's orders, filtered, newest last; `total` counts every match before `limit` cut the list. */
 export interface OrderListView {

@@ -58,20 +58,8 @@ export interface PortfolioState {
   readonly equityCurve: LogView<EquityPoint>;
 }
 
-/** A plain, serialisable form of a `PortfolioState`, for snapshots and replies. */
-export interface PortfolioSnapshot {
-  readonly portfolioId: string;
-  readonly initialCash: number;
-  readonly cash: number;
-  readonly positions: Readonly<Record<string, Position>>;
-  readonly marks: Readonly<Record<string, Mark>>;
-  readonly realizedPnl: number;
-  readonly commissions: number;
-  readonly equity: number;
-  readonly startOfDayEquity: number;
-  readonly peakEquity: number;
-  readonly maxDrawdownPct: number;
-  readonly time: number;
+/** A plain, serialisable form of a `PortfolioState`, for snapshots and replies: the shared logs as arrays. */
+export interface PortfolioSnapshot extends Omit<PortfolioState, 'fillIds' | 'equityCurve'> {
   readonly fillIds: readonly string[];
   readonly equityHistory: readonly EquityPoint[];
 }
