@@ -79,7 +79,6 @@ test('the float64 book rounds prices and commissions exactly as roundToTick and 
     t.is(roundTick64(price, c), roundToTick(price, 0.01), `tick of ${price}`);
     t.is(roundTick64(price, c05), roundToTick(price, 0.05), `0.05 tick of ${price}`);
   }
-  t.pass();
 });
 
 test('the reference Sharpe and drawdown equal the backtest metrics of the same equity series', (t) => {
