@@ -11,9 +11,8 @@ import type { PortfolioProtocol, PortfolioSnapshotReply } from '../portfolio/pro
 import type { RiskLimits } from '../risk/limits.js';
 import { RiskActor } from '../risk/risk-actor.js';
 import type { RiskProtocol } from '../risk/protocol.js';
+import { ReturnWindows } from '../market/return-windows.js';
 
-/** Returns kept per symbol for the risk actor's VaR (one year of daily bars). */
-export const DEFAULT_VAR_WINDOW_RETURNS = 252;
 export const BACKTEST_VAR_REFRESH_MS = 365 * 86_400_000;
 export const BACKTEST_MARK_JOURNAL_INTERVAL_MS = 365 * 86_400_000;
 
@@ -24,7 +23,7 @@ export interface OrderPathOptions {
   readonly venue: Venue;
   readonly riskKey: Buffer;
   readonly limits?: Partial<RiskLimits>;
-  /** Returns per symbol sent to the risk actor for VaR. Default {@link DEFAULT_VAR_WINDOW_RETURNS}. */
+  /** Returns per symbol sent to the risk actor for VaR. Default: a year of daily bars (see `ReturnWindows`). */
   readonly varWindow?: number;
 }
 
@@ -59,9 +58,7 @@ export async function spawnOrderPath(system: ActorSystem, options: OrderPathOpti
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   }) as ActorRef<RiskProtocol>;
   await system.settled();
-  const window = options.varWindow ?? DEFAULT_VAR_WINDOW_RETURNS;
-  const lastClose = new Map<string, number>();
-  const returns = new Map<string, number[]>();
+  const windows = new ReturnWindows(options.varWindow);
   return {
     risk,
     broker,
@@ -76,14 +73,8 @@ export async function spawnOrderPath(system: ActorSystem, options: OrderPathOpti
         prices[bar.symbol] = bar.close;
         system.tell(risk, { type: 'risk.priceUpdate', symbol: bar.symbol, price: bar.close, time });
         // The risk actor's VaR needs each symbol's recent returns, as live market data would feed them.
-        const previous = lastClose.get(bar.symbol);
-        lastClose.set(bar.symbol, bar.close);
-        if (previous === undefined) continue;
-        const series = returns.get(bar.symbol) ?? [];
-        series.push(bar.close / previous - 1);
-        if (series.length > window) series.shift();
-        returns.set(bar.symbol, series);
-        system.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns: series.slice() });
+        const returns = windows.push(bar.symbol, bar.close);
+        if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns });
       }
       system.tell(portfolio, { type: 'portfolio.markPrices', prices, time });
     },

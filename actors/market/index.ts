@@ -83,3 +83,4 @@ export type { HistorySource } from './services.js';
 export type { MarketDataProtocol, MarketDataReply, MarketFeed, MarketInputRejected, ReplaySpeed, SymbolIndicators, SymbolProtocol, SymbolSnapshot } from './protocol.js';
 export { DEFAULT_FEEDER_VAR_WINDOW_RETURNS, OrderPathFeeder } from './order-path-feeder.js';
 export type { OrderPathFeederProps } from './order-path-feeder.js';
+export { DEFAULT_VAR_WINDOW_RETURNS, ReturnWindows } from './return-windows.js';

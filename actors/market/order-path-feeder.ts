@@ -6,8 +6,10 @@ import type { PortfolioProtocol } from '../portfolio/protocol.js';
 import type { RiskProtocol } from '../risk/protocol.js';
 import type { MarketFeed } from './protocol.js';
 
+import { DEFAULT_VAR_WINDOW_RETURNS, ReturnWindows } from './return-windows.js';
+
 /** Returns kept per symbol for the risk actor's VaR (a year of daily bars). */
-export const DEFAULT_FEEDER_VAR_WINDOW_RETURNS = 252;
+export const DEFAULT_FEEDER_VAR_WINDOW_RETURNS = DEFAULT_VAR_WINDOW_RETURNS;
 
 export interface OrderPathFeederProps {
   readonly broker?: ActorRef<BrokerProtocol>;
@@ -24,8 +26,7 @@ export interface OrderPathFeederProps {
  */
 export class OrderPathFeeder extends Actor<MarketFeed, OrderPathFeederProps> {
   #day: number | undefined;
-  readonly #lastClose = new Map<string, number>();
-  readonly #returns = new Map<string, number[]>();
+  #windows: ReturnWindows | undefined;
 
   receive(msg: MarketFeed, ctx: ActorContext<MarketFeed>): void {
     if (msg.type !== 'market.bar') return;
@@ -39,13 +40,8 @@ export class OrderPathFeeder extends Actor<MarketFeed, OrderPathFeederProps> {
     const risk = this.props.risk;
     if (risk === undefined) return;
     ctx.tell(risk, { type: 'risk.priceUpdate', symbol: bar.symbol, price: bar.close, time: bar.time });
-    const previous = this.#lastClose.get(bar.symbol);
-    this.#lastClose.set(bar.symbol, bar.close);
-    if (previous === undefined) return;
-    const series = this.#returns.get(bar.symbol) ?? [];
-    series.push(bar.close / previous - 1);
-    if (series.length > (this.props.varWindow ?? DEFAULT_FEEDER_VAR_WINDOW_RETURNS)) series.shift();
-    this.#returns.set(bar.symbol, series);
-    ctx.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns: series.slice() });
+    this.#windows ??= new ReturnWindows(this.props.varWindow);
+    const returns = this.#windows.push(bar.symbol, bar.close);
+    if (returns !== undefined) ctx.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns });
   }
 }
