@@ -81,6 +81,8 @@ export class PaperVenue implements Venue {
   readonly #latencyMs: number;
   readonly #onListenerError: (error: unknown, report: VenueReport) => void;
   readonly #orders = new Map<string, PaperOrder>();
+  /** Orders not done (in transit or working), in submission order: what bars, quotes and expiries match. */
+  readonly #live = new Map<string, PaperOrder>();
   readonly #fills: VenueFill[] = [];
   readonly #quotes = new Map<string, Quote>();
   readonly #reportListeners = new Set<(report: VenueReport) => void>();
@@ -132,6 +134,7 @@ export class PaperVenue implements Venue {
       triggered: false,
     };
     this.#orders.set(order.clientOrderId, paper);
+    this.#live.set(order.clientOrderId, paper);
     this.#afterLatency(() => this.#arrive(paper));
     return Promise.resolve({ outcome: 'sent' });
   }
@@ -143,14 +146,14 @@ export class PaperVenue implements Venue {
       const time = this.#clock.now();
       if (paper === undefined) return this.#emit({ kind: 'cancel_rejected', clientOrderId, reason: 'UNKNOWN_ORDER', time });
       if (paper.state === 'done') return this.#emit({ kind: 'cancel_rejected', clientOrderId, reason: 'ORDER_DONE', time });
-      paper.state = 'done';
+      this.#done(paper);
       this.#emit({ kind: 'canceled', clientOrderId, reason: 'REQUESTED', time });
     });
     return Promise.resolve();
   }
 
   openOrders(): Promise<readonly VenueOpenOrder[]> {
-    const open = [...this.#orders.values()]
+    const open = [...this.#live.values()]
       .filter((p) => p.state === 'working')
       .map((p) => Object.freeze({
         clientOrderId: p.order.clientOrderId, venueOrderId: p.venueOrderId, symbol: p.order.symbol,
@@ -172,6 +175,11 @@ export class PaperVenue implements Venue {
   onStatus(listener: (status: VenueStatus) => void): Unsubscribe {
     this.#statusListeners.add(listener);
     return () => this.#statusListeners.delete(listener);
+  }
+
+  /** Orders submitted and not yet done (in transit or working): a backtest feeds bars only while there are some. */
+  get pendingOrders(): number {
+    return this.#live.size;
   }
 
   /** Every fill so far, in execution order: the ground truth. */
@@ -205,9 +213,9 @@ export class PaperVenue implements Venue {
 
   /** Expires every open `day` order (call at the session close). */
   expireDayOrders(): void {
-    for (const paper of this.#orders.values()) {
-      if (paper.state === 'done' || paper.order.tif !== 'day') continue;
-      paper.state = 'done';
+    for (const paper of [...this.#live.values()]) {
+      if (paper.order.tif !== 'day') continue;
+      this.#done(paper);
       this.#emit({ kind: 'expired', clientOrderId: paper.order.clientOrderId, time: this.#clock.now() });
     }
   }
@@ -216,7 +224,7 @@ export class PaperVenue implements Venue {
     paper.arrivedAt = this.#clock.now();
     const problem = this.#problem(paper.order);
     if (problem !== undefined) {
-      paper.state = 'done';
+      this.#done(paper);
       return this.#emit({ kind: 'rejected', clientOrderId: paper.order.clientOrderId, reason: problem, time: paper.arrivedAt });
     }
     if (paper.state === 'done') return; // canceled while in transit
@@ -243,7 +251,7 @@ export class PaperVenue implements Venue {
     paper.filledQuantity += quantity;
     paper.filledNotional += quantity * price;
     const leavesQuantity = paper.order.quantity - paper.filledQuantity;
-    if (leavesQuantity === 0) paper.state = 'done';
+    if (leavesQuantity === 0) this.#done(paper);
     this.#execSeq += 1;
     const { clientOrderId, portfolioId, symbol, side } = paper.order;
     const fill: VenueFill = Object.freeze({
@@ -262,7 +270,14 @@ export class PaperVenue implements Venue {
   }
 
   #working(symbol: string): PaperOrder[] {
-    return [...this.#orders.values()].filter((p) => p.state === 'working' && p.order.symbol === symbol);
+    const out: PaperOrder[] = [];
+    for (const p of this.#live.values()) if (p.state === 'working' && p.order.symbol === symbol) out.push(p);
+    return out;
+  }
+
+  #done(paper: PaperOrder): void {
+    paper.state = 'done';
+    this.#live.delete(paper.order.clientOrderId);
   }
 
   #problem(order: VenueOrder): string | undefined {
