@@ -1,10 +1,12 @@
 import { sideSign } from '../domain/order.js';
-import type { RiskCheck } from './context.js';
-import { exceeds, isReducing, positionOf, valuationPrices } from './context.js';
+import type { OrderRequest } from '../domain/order.js';
+import type { RiskCheck, RiskContext } from './context.js';
+import { exceeds, isReducing, positionOf, valuationPrice } from './context.js';
 import { dayTradesInWindow, wouldBeDayTrade } from './day-trades.js';
 import { deny } from './denial.js';
 import { countInWindow, portfolioKey, strategyKey } from './rate-limit.js';
-import { portfolioVar, postTradeExposures } from './var.js';
+import { postTradeVar } from './var.js';
+import type { VarOutcome } from './var.js';
 
 /** At most `maxOrdersPerStrategyPerWindow` approved orders per strategy in the sliding `rateWindowMs`. */
 export const checkStrategyRate: RiskCheck = (order, ctx) => {
@@ -53,16 +55,20 @@ export const checkPatternDayTrader: RiskCheck = (order, ctx) => {
 export const checkPostTradeVar: RiskCheck = (order, ctx) => {
   const { maxPostTradeVar: max, varMethod: method, varConfidence: confidence, varMinObservations: minObservations } = ctx.limits;
   if (max === null) return undefined;
-  const prices = valuationPrices(order, ctx);
-  const options = { method, confidence, minObservations };
-  const after = portfolioVar(postTradeExposures(ctx.portfolio.positions, prices, order.symbol, sideSign(order.side) * order.quantity), ctx.returns, options);
+  const after = varAfter(order, ctx, sideSign(order.side) * order.quantity);
   if (!after.ok) {
     // Missing history must never trap a position: an order that only reduces it passes.
     if (isReducing(order, ctx)) return undefined;
     return deny('VAR_HISTORY_INSUFFICIENT', { symbols: after.insufficient.join('|'), observations: after.observations, min: minObservations });
   }
   if (!exceeds(after.estimate.value, max)) return undefined;
-  const before = portfolioVar(postTradeExposures(ctx.portfolio.positions, prices, order.symbol, 0), ctx.returns, options);
+  const before = varAfter(order, ctx, 0);
   if (before.ok && after.estimate.value <= before.estimate.value) return undefined;
   return deny('POST_TRADE_VAR_EXCEEDS_MAX', { max, was: after.estimate.value, method, confidence });
 };
+
+/** The portfolio's VaR after trading `signedQuantity` of the order's symbol, every exposure at its valuation price. */
+function varAfter(order: OrderRequest, ctx: RiskContext, signedQuantity: number): VarOutcome {
+  const { varMethod: method, varConfidence: confidence, varMinObservations: minObservations } = ctx.limits;
+  return postTradeVar(ctx.portfolio.positions, (symbol) => valuationPrice(ctx, symbol), order.symbol, signedQuantity, ctx.returns, { method, confidence, minObservations });
+}

@@ -88,16 +88,6 @@ export function orderPrice(order: OrderRequest, ctx: RiskContext): number | unde
   return valuationPrice(ctx, order.symbol);
 }
 
-/** Valuation prices of every held symbol and the order's symbol (symbols without a price are left out). */
-export function valuationPrices(order: OrderRequest, ctx: RiskContext): Record<string, number> {
-  const prices: Record<string, number> = {};
-  for (const symbol of [...Object.keys(ctx.portfolio.positions), order.symbol]) {
-    const price = valuationPrice(ctx, symbol);
-    if (price !== undefined) prices[symbol] = price;
-  }
-  return prices;
-}
-
 /** Gross and net exposure before and after an order. */
 export interface ExposureFigures {
   readonly grossBefore: number;
