@@ -2,6 +2,7 @@ import { validateOrderRequest } from '../domain/order-validation.js';
 import type { RiskCheck } from './context.js';
 import { instrumentOf, isReducing, positionOf, valuationPrice } from './context.js';
 import { deny } from './denial.js';
+import type { Denial } from './denial.js';
 
 /** HALTED denies every new order (cancels go around the checks); REDUCING denies all but reducing orders. */
 export const checkTradingState: RiskCheck = (order, ctx) => {
@@ -39,15 +40,14 @@ export const checkReferencePrice: RiskCheck = (order, ctx) =>
 export const checkPriceBand: RiskCheck = (order, ctx) => {
   const reference = valuationPrice(ctx, order.symbol);
   if (reference === undefined) return undefined;
-  const band = ctx.limits.priceBandPct;
-  const low = reference * (1 - band);
-  const high = reference * (1 + band);
-  for (const [field, price] of [['limitPrice', order.limitPrice], ['stopPrice', order.stopPrice]] as const) {
-    if (price === undefined) continue;
-    const tolerance = 1e-9 * reference;
-    if (price < low - tolerance || price > high + tolerance) {
-      return deny('PRICE_OUTSIDE_BAND', { field, price, reference, bandPct: band });
-    }
+  return outsideBand('limitPrice', order.limitPrice, reference, ctx.limits.priceBandPct) ?? outsideBand('stopPrice', order.stopPrice, reference, ctx.limits.priceBandPct);
+};
+
+function outsideBand(field: 'limitPrice' | 'stopPrice', price: number | undefined, reference: number, band: number): Denial | undefined {
+  if (price === undefined) return undefined;
+  const tolerance = 1e-9 * reference;
+  if (price < reference * (1 - band) - tolerance || price > reference * (1 + band) + tolerance) {
+    return deny('PRICE_OUTSIDE_BAND', { field, price, reference, bandPct: band });
   }
   return undefined;
-};
+}

@@ -96,23 +96,24 @@ export interface ExposureFigures {
   readonly netAfter: number;
 }
 
-// Three checks read the exposures of the same order in the same context: compute them once per evaluation.
-const exposureMemo = new WeakMap<RiskContext, { readonly order: OrderRequest; readonly figures: ExposureFigures }>();
+// Three checks in a row read the exposures of the same order in the same context: keep the last figures
+// (a single slot, where a WeakMap entry per evaluation cost more than it saved).
+let lastExposures: { readonly ctx: RiskContext; readonly order: OrderRequest; readonly figures: ExposureFigures } | undefined;
 
 /** Gross and net exposure before and after the order, every position valued at `valuationPrice`. */
 export function exposures(order: OrderRequest, ctx: RiskContext): ExposureFigures {
-  const memo = exposureMemo.get(ctx);
-  if (memo !== undefined && memo.order === order) return memo.figures;
+  if (lastExposures !== undefined && lastExposures.ctx === ctx && lastExposures.order === order) return lastExposures.figures;
   const figures = computeExposures(order, ctx);
-  exposureMemo.set(ctx, { order, figures });
+  lastExposures = { ctx, order, figures };
   return figures;
 }
 
 function computeExposures(order: OrderRequest, ctx: RiskContext): ExposureFigures {
   let grossBefore = 0;
   let netBefore = 0;
-  for (const [symbol, quantity] of Object.entries(ctx.portfolio.positions)) {
-    const value = quantity * (valuationPrice(ctx, symbol) ?? 0);
+  const positions = ctx.portfolio.positions;
+  for (const symbol of Object.keys(positions)) {
+    const value = positions[symbol]! * (valuationPrice(ctx, symbol) ?? 0);
     grossBefore += Math.abs(value);
     netBefore += value;
   }

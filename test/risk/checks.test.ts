@@ -2,6 +2,7 @@ import test from 'ava';
 import type { OrderRequest } from '../../actors/domain/order.js';
 import { RISK_CHECKS, runRiskChecks } from '../../actors/risk/checks.js';
 import type { RiskCheck, RiskContext } from '../../actors/risk/context.js';
+import { exposures } from '../../actors/risk/context.js';
 import { checkDailyLoss, checkOpenOrders, checkPatternDayTrader, checkPortfolioRate, checkPostTradeVar, checkStrategyRate } from '../../actors/risk/checks-activity.js';
 import {
   checkBuyingPower,
@@ -162,4 +163,14 @@ test('the first failing check in the fixed order decides the denial', (t) => {
   const ctx: RiskContext = { ...baseContext, tradingState: 'HALTED' };
   t.is(runRiskChecks(orderWith({ symbol: 'ZZZZ' }), ctx)?.code, 'TRADING_HALTED');
   t.is(runRiskChecks(orderWith({ symbol: 'ZZZZ' }), baseContext)?.code, 'UNKNOWN_SYMBOL');
+});
+
+test('the exposure figures the three exposure checks share follow the order and the context asked about', (t) => {
+  const buy = orderWith({ symbol: 'MSFT', quantity: 10 });
+  const sell = orderWith({ symbol: 'MSFT', side: 'sell', quantity: 10 });
+  t.deepEqual(exposures(buy, baseContext), { grossBefore: 10_000, netBefore: 10_000, grossAfter: 12_000, netAfter: 12_000 });
+  t.deepEqual(exposures(sell, baseContext), { grossBefore: 10_000, netBefore: 10_000, grossAfter: 12_000, netAfter: 8_000 });
+  const repriced: RiskContext = { ...baseContext, lastPrices: { ...baseContext.lastPrices, AAPL: 50 } };
+  t.deepEqual(exposures(sell, repriced), { grossBefore: 5_000, netBefore: 5_000, grossAfter: 7_000, netAfter: 3_000 });
+  t.is(exposures(sell, repriced), exposures(sell, repriced));
 });
