@@ -73,9 +73,42 @@ export interface VerifyApprovalParams {
 // One-shot hashing (Node >= 20.12) skips a Hash object per call; older runtimes use createHash.
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
+/** `OrderRequest`'s fields in canonical (sorted) order. */
+const ORDER_FIELDS = ['clientOrderId', 'createdAt', 'limitPrice', 'portfolioId', 'quantity', 'side', 'stopPrice', 'strategyId', 'symbol', 'tif', 'type'] as const;
+const ORDER_FIELD_BITS: ReadonlyMap<string, number> = new Map(ORDER_FIELDS.map((field, i) => [field, 1 << i]));
+
+/**
+ * The canonical text of an order (`canonicalEncode`) when it is a plain object of `OrderRequest`'s own
+ * fields holding strings and finite numbers, as every real order is: their sorted order is known, so
+ * nothing is sorted and no name is encoded. Anything else (another field, another value type) goes
+ * through `flatCanonical`, which also raises the encoder's errors.
+ */
+export function canonicalOrderText(order: OrderRequest): string {
+  if (Object.getPrototypeOf(order) !== Object.prototype) return flatCanonical(order);
+  let present = 0;
+  for (const key of Object.keys(order)) {
+    const bit = ORDER_FIELD_BITS.get(key);
+    if (bit === undefined) return flatCanonical(order);
+    present |= bit;
+  }
+  let out = '';
+  for (let i = 0; i < ORDER_FIELDS.length; i += 1) {
+    if ((present & (1 << i)) === 0) continue;
+    const field = ORDER_FIELDS[i]!;
+    const value = order[field] as unknown;
+    let encoded: string;
+    if (typeof value === 'string') encoded = JSON.stringify(value);
+    else if (typeof value === 'number' && Number.isFinite(value)) encoded = String(value);
+    else if (value === undefined) continue;
+    else return flatCanonical(order);
+    out += `${out.length === 0 ? '{"' : ',"'}${field}":${encoded}`;
+  }
+  return out.length === 0 ? '{}' : `${out}}`;
+}
+
 /** Hex SHA-256 of the order's canonical bytes (`canonicalEncode` as UTF-8). */
 export function orderDigest(order: OrderRequest): string {
-  const text = flatCanonical(order);
+  const text = canonicalOrderText(order);
   return oneShotHash !== undefined ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
@@ -84,9 +117,30 @@ export function approvalTokenId(token: Pick<ApprovalToken, 'riskId' | 'seq'>): s
   return `${token.riskId}:${token.seq}`;
 }
 
-function mac(key: Buffer, fields: { v: number; orderDigest: string; riskId: string; seq: number; expiresAt: number }): string {
-  const signed = flatCanonical({ domain: 'bifrost.approval', ...fields });
-  return createHmac('sha256', key).update(signed, 'utf8').digest('hex');
+type SignedFields = Pick<ApprovalToken, 'v' | 'orderDigest' | 'riskId' | 'seq' | 'expiresAt'>;
+
+/**
+ * `canonicalEncode({ domain: 'bifrost.approval', ...fields })`, written out in its sorted key order. The
+ * numbers are integers by the time a token is signed or its signature checked (`signApproval` and
+ * `verifyApproval` reject anything else first), so `String` is their canonical form.
+ */
+export function signedText(fields: SignedFields): string {
+  return `{"domain":"bifrost.approval","expiresAt":${String(fields.expiresAt)},"orderDigest":${JSON.stringify(fields.orderDigest)},` +
+    `"riskId":${JSON.stringify(fields.riskId)},"seq":${String(fields.seq)},"v":${String(fields.v)}}`;
+}
+
+function mac(key: Buffer, fields: SignedFields): string {
+  return createHmac('sha256', key).update(signedText(fields), 'utf8').digest('hex');
+}
+
+/** A frozen copy of `order`, or `order` itself when it is frozen and holds no objects (already immutable). */
+function frozenOrder(order: OrderRequest): OrderRequest {
+  const record = order as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (typeof value === 'object' && value !== null) return deepFreeze({ ...order });
+  }
+  return Object.isFrozen(order) ? order : Object.freeze({ ...order });
 }
 
 /**
@@ -100,21 +154,20 @@ export function signApproval(order: OrderRequest, params: SignApprovalParams): A
   if (typeof params.riskId !== 'string' || params.riskId.length === 0) throw new InvalidApprovalRequestError('riskId', 'is empty');
   if (!Number.isSafeInteger(params.seq) || params.seq < 0) throw new InvalidApprovalRequestError('seq', `${params.seq} is not a non-negative integer`);
   if (!Number.isSafeInteger(params.expiresAt)) throw new InvalidApprovalRequestError('expiresAt', `${params.expiresAt} is not an integer epoch ms`);
-  const frozen = deepFreeze({ ...order });
-  const fields = { v: APPROVAL_TOKEN_VERSION as typeof APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
+  const frozen = frozenOrder(order);
+  const fields: SignedFields = { v: APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
   // The order is frozen already and the token holds only primitives: freezing the two shells suffices.
-  const approval = Object.freeze({ ...fields, signature: mac(params.key, fields) });
-  signedOrders.set(frozen, fields.orderDigest);
-  signedTokens.set(approval, params.key);
+  const approval: ApprovalToken = Object.freeze({ ...fields, signature: mac(params.key, fields) });
+  signedTokens.set(approval, { order: frozen, key: params.key });
   return Object.freeze({ order: frozen, approval });
 }
 
 // Verification of what `signApproval` produced in this process is memoised by object identity: the order
-// and the token are frozen, so an object found here is byte for byte what was signed (its digest, and a
-// signature under that very key Buffer). A copied, decoded or altered object is not found and is
-// verified in full. Expiry, signer and replay are checked every time.
-const signedOrders = new WeakMap<object, string>();
-const signedTokens = new WeakMap<object, Buffer>();
+// and the token are frozen, so a token found here carries a signature under that very key Buffer, and the
+// order it was signed with has the token's digest. A copied, decoded or altered object is not found and
+// is verified in full. Expiry, signer and replay are checked every time. One entry per approval, keyed
+// by the token: a WeakMap insertion is a large part of an approval's cost.
+const signedTokens = new WeakMap<object, { readonly order: object; readonly key: Buffer }>();
 
 function reject(reason: ApprovalRejectReason, message: string): ApprovalVerification {
   return { ok: false, reason, message: `${reason}: ${message}` };
@@ -140,16 +193,17 @@ export function verifyApproval(approved: ApprovedOrder, params: VerifyApprovalPa
   if (!isWellFormed(approved)) return reject('MALFORMED', 'not an approved order');
   const { order, approval } = approved;
   if (approval.v !== APPROVAL_TOKEN_VERSION) return reject('UNSUPPORTED_VERSION', `v=${String(approval.v)}`);
-  let digest: string | undefined = signedOrders.get(order);
-  if (digest === undefined) {
+  const signed = signedTokens.get(approval);
+  if (signed?.order !== order) {
+    let digest: string;
     try {
       digest = orderDigest(order);
     } catch {
       return reject('MALFORMED', 'order cannot be canonically encoded');
     }
+    if (digest !== approval.orderDigest) return reject('TAMPERED', `order ${String(order.clientOrderId)} differs from the approved order`);
   }
-  if (digest !== approval.orderDigest) return reject('TAMPERED', `order ${String(order.clientOrderId)} differs from the approved order`);
-  if (signedTokens.get(approval) !== params.key) {
+  if (signed?.key !== params.key) {
     const expected = Buffer.from(mac(params.key, { v: approval.v, orderDigest: approval.orderDigest, riskId: approval.riskId, seq: approval.seq, expiresAt: approval.expiresAt }), 'hex');
     const actual = Buffer.from(approval.signature, 'hex');
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {

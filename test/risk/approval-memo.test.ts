@@ -1,5 +1,7 @@
+import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
-import { signApproval, verifyApproval } from '../../actors/risk/approval.js';
+import type { OrderRequest } from '../../actors/domain/order.js';
+import { canonicalOrderText, signApproval, signedText, verifyApproval } from '../../actors/risk/approval.js';
 import { flatCanonical } from '../../actors/risk/flat-canonical.js';
 import { MemoryUsedTokenSet } from '../../actors/risk/used-tokens.js';
 import { canonicalEncode } from '../../actors/domain/canonical.js';
@@ -29,4 +31,49 @@ test('the flat canonical encoding is the canonical encoding, byte for byte', (t)
   ];
   for (const v of values) t.is(flatCanonical(v), canonicalEncode(v as CanonicalValue));
   t.throws(() => flatCanonical({ x: Number.NaN }), { message: /not a finite number/ });
+});
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+test('the order text and the signed token text are the canonical encoding, and sign as createHmac over it does', (t) => {
+  const orders: Record<string, unknown>[] = [
+    { ...baseOrder },
+    { ...baseOrder, type: 'stop_limit', limitPrice: 0.1 + 0.2, stopPrice: 1e21 },
+    { ...baseOrder, limitPrice: undefined, quantity: -0, clientOrderId: 'é"\\\n\u2028', symbol: '' },
+    { createdAt: 5e-7, clientOrderId: 'x' },
+    { ...baseOrder, note: 'an unknown field' },
+    { ...baseOrder, quantity: null },
+    { ...baseOrder, quantity: true },
+    Object.assign(Object.create(null) as Record<string, unknown>, baseOrder),
+    {},
+  ];
+  for (const o of orders) {
+    const order = o as unknown as OrderRequest;
+    t.is(canonicalOrderText(order), canonicalEncode(o as CanonicalValue));
+    for (const riskId of ['risk', 'trading1/risk', 'ri"sk\\é']) {
+      const { approval } = signApproval(order, { key, riskId, seq: 42, expiresAt: NOW + 1_000 });
+      const fields = { domain: 'bifrost.approval', v: 1, orderDigest: sha256(canonicalEncode(o as CanonicalValue)), riskId, seq: 42, expiresAt: NOW + 1_000 };
+      t.is(signedText(approval), canonicalEncode(fields));
+      t.is(approval.orderDigest, fields.orderDigest);
+      t.is(approval.signature, createHmac('sha256', key).update(canonicalEncode(fields), 'utf8').digest('hex'));
+    }
+  }
+  t.throws(() => canonicalOrderText({ ...baseOrder, quantity: Number.NaN }), { message: /not a finite number/ });
+});
+
+test('an approval freezes the order it signs: a frozen flat order as it is, anything else as a deep-frozen copy', (t) => {
+  const frozen = Object.freeze({ ...baseOrder });
+  t.is(signApproval(frozen, { key, riskId: 'risk', seq: 1, expiresAt: NOW }).order, frozen);
+  const mutable = { ...baseOrder };
+  const signed = signApproval(mutable, { key, riskId: 'risk', seq: 2, expiresAt: NOW }).order;
+  t.not(signed, mutable);
+  t.true(Object.isFrozen(signed));
+  const nested = Object.freeze({ ...baseOrder, extra: { a: [1] } }) as unknown as OrderRequest;
+  const copy = signApproval(nested, { key, riskId: 'risk', seq: 3, expiresAt: NOW }).order as unknown as { extra: { a: number[] } };
+  t.true(Object.isFrozen(copy.extra) && Object.isFrozen(copy.extra.a));
+});
+
+test('a token signed in this process, presented with an equal copy of its order, verifies in full and passes', (t) => {
+  const approved = signApproval(baseOrder, { key, riskId: 'risk', seq: 9, expiresAt: NOW + 1_000 });
+  t.like(verifyApproval({ order: { ...approved.order }, approval: approved.approval }, { key, now: NOW, seen: new MemoryUsedTokenSet() }), { ok: true });
 });
