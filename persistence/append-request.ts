@@ -2,6 +2,8 @@ import type { Codec } from '../runtime/codec/index.js';
 import { ConcurrencyError, FencedError, InvalidPersistenceArgumentError } from './errors.js';
 import type { AppendOptions, AppendResult } from './journal.js';
 import type { Batchable } from './group-commit.js';
+import { packBlocks } from './event-block.js';
+import type { EncodedBlock } from './event-block.js';
 
 /** Longest persistence id accepted; ids are keys, not documents. */
 export const MAX_PERSISTENCE_ID_LENGTH = 512;
@@ -12,10 +14,10 @@ export interface JournalHead {
   readonly epoch: number;
 }
 
-/** An append waiting for its group commit, events already encoded. */
+/** An append waiting for its group commit, events already encoded and packed into blocks; `size` counts events. */
 export interface PendingAppend extends Batchable {
   readonly persistenceId: string;
-  readonly payloads: readonly Uint8Array[];
+  readonly blocks: readonly EncodedBlock[];
   readonly expectedSeq: number;
   readonly epoch: number;
   readonly writerId: string | null;
@@ -45,8 +47,9 @@ export function checkReadRange(fromSeq: number, toSeq: number): { fromSeq: numbe
 }
 
 /**
- * Checks an append's arguments and encodes its events, so a bad argument or an unencodable event
- * rejects that append alone, before it joins a batch.
+ * Checks an append's arguments and encodes its events into blocks, so a bad argument or an
+ * unencodable event rejects that append alone, before it joins a batch (and the commit's transaction
+ * only writes bytes).
  */
 export function prepareAppend(
   codec: Codec,
@@ -65,14 +68,14 @@ export function prepareAppend(
   if (opts.writerId !== undefined && typeof opts.writerId !== 'string') {
     throw new InvalidPersistenceArgumentError('writerId', 'must be a string');
   }
-  const payloads = events.map((event) => codec.encodeValue(event));
+  const blocks = packBlocks(events.map((event) => codec.encodeValue(event)));
   return {
     persistenceId,
-    payloads,
+    blocks,
     expectedSeq: opts.expectedSeq,
     epoch: opts.epoch,
     writerId: opts.writerId ?? null,
-    size: payloads.length,
+    size: events.length,
     resolve: settle.resolve,
     reject: settle.reject,
   };

@@ -64,6 +64,16 @@ export class CorruptRecordError extends PersistenceError {
   }
 }
 
+/**
+ * A stored block's length prefixes do not fit its bytes or its seq range. It reaches callers as the
+ * `cause` of a {@link CorruptRecordError} naming the first event that could not be read.
+ */
+export class MalformedBlockError extends PersistenceError {
+  constructor(readonly reason: string) {
+    super('JOURNAL_MALFORMED_BLOCK', `malformed journal block: ${reason}`);
+  }
+}
+
 /** The store was closed; no further calls are accepted. */
 export class StoreClosedError extends PersistenceError {
   constructor(readonly store: string) {

@@ -6,12 +6,14 @@ export {
   CorruptRecordError,
   FencedError,
   InvalidPersistenceArgumentError,
+  MalformedBlockError,
   MigrationError,
   PersistenceError,
   SnapshotAheadOfJournalError,
   StorageError,
   StoreClosedError,
 } from './errors.js';
+export { MAX_BLOCK_BYTES, MAX_BLOCK_EVENTS } from './event-block.js';
 export { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from './journal.js';
 export type { AppendOptions, AppendResult, Journal, JournalEntry } from './journal.js';
 export type { Migration } from './migration.js';

@@ -1,7 +1,10 @@
 // Error classes are imported for the {@link} references in the docs below.
 import type { ConcurrencyError, FencedError, InvalidPersistenceArgumentError, StoreClosedError } from './errors.js';
 
-/** How many entries {@link Journal.read} fetches per query, so replaying a long journal holds one page at a time. */
+/**
+ * How many seqs {@link Journal.read} fetches per query (rounded out to the whole stored appends that
+ * hold them), so replaying a long journal holds one page at a time.
+ */
 export const DEFAULT_READ_PAGE_SIZE = 10_000;
 
 /** Most events one group commit writes; appends beyond it wait for the next commit. */

@@ -2,9 +2,10 @@ import type { Pool } from 'pg';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from '../append-request.js';
 import type { JournalHead, PendingAppend } from '../append-request.js';
-import { ConcurrencyError, CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
+import { ConcurrencyError, FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { PagedReader, pagedRead } from '../paged-reader.js';
+import type { BlockRow } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -33,14 +34,14 @@ export interface PostgresJournalOptions {
 }
 
 type StatusRow = [status: number, headSeq: number, headEpoch: number];
-type EntryRow = [seq: number, epoch: number, ts: number, writerId: string | null, payload: Uint8Array];
 
 /**
  * The cluster journal on PostgreSQL, shared by every node so a survivor can recover a failed node's
- * actors. A group commit is one call of the `journal_append` function (one round trip, one
- * transaction; a batch holding several appends to one id takes one call per such append): it locks
- * each id's `journal_heads` row FOR UPDATE and checks epoch and expected seq under that lock, so two
- * nodes writing one id during a failover cannot both win; the (id, seq) primary key backs that up.
+ * actors. Each append is stored as one `journal_blocks` row (several past `MAX_BLOCK_EVENTS` events;
+ * see `event-block.ts`). A group commit is one call of the `journal_append_blocks` function (one round
+ * trip, one transaction; a batch holding several appends to one id takes one call per such append): it
+ * locks each id's `journal_heads` row FOR UPDATE and checks epoch and expected seq under that lock, so
+ * two nodes writing one id during a failover cannot both win; the (id, last seq) primary key backs that up.
  *
  * A rejection with {@link StorageError} (connection lost mid-commit) means the outcome is unknown:
  * recover from the journal before writing again.
@@ -94,25 +95,18 @@ export class PostgresJournal implements Journal {
     return pagedRead(() => {
       checkPersistenceId(persistenceId);
       const range = checkReadRange(fromSeq, toSeq);
-      const text = `SELECT seq, epoch, ts, writer_id, payload FROM ${this.#s}.journal
-        WHERE persistence_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`;
-      return new PagedReader<EntryRow>(
-        (from) => {
+      // The blocks with last_seq from $2 up to the first block reaching $3: an index range scan.
+      const text = `SELECT first_seq, last_seq, epoch, ts, writer_id, events FROM ${this.#s}.journal_blocks
+        WHERE persistence_id = $1 AND last_seq >= $2
+          AND last_seq <= coalesce((SELECT min(last_seq) FROM ${this.#s}.journal_blocks WHERE persistence_id = $1 AND last_seq >= $3), $3)
+        ORDER BY last_seq`;
+      return new PagedReader(
+        persistenceId,
+        (from, to) => {
           this.#checkOpen();
-          return this.#query<EntryRow>('reading the journal', text, [persistenceId, from, range.toSeq, this.#pageSize]);
+          return this.#query<BlockRow>('reading the journal', text, [persistenceId, from, to]);
         },
-        ([seq, epoch, timestamp, writerId, payload]) => {
-          let event: unknown;
-          try {
-            event = this.#codec.decodeValue(payload);
-          } catch (error) {
-            throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
-          }
-          return writerId === null
-            ? { persistenceId, seq, epoch, event, timestamp }
-            : { persistenceId, seq, epoch, event, timestamp, writerId };
-        },
-        (row) => row[0],
+        (bytes) => this.#codec.decodeValue(bytes),
         range,
         this.#pageSize,
       );
@@ -219,30 +213,36 @@ export class PostgresJournal implements Journal {
     }
   }
 
-  /** Commits appends to distinct ids as one call of `journal_append`: one round trip, one transaction. */
+  /** Commits appends to distinct ids as one call of `journal_append_blocks`: one round trip, one transaction. */
   async #commitRound(round: readonly PendingAppend[], timestamp: number): Promise<Array<AppendResult | Error>> {
     const ids: string[] = [];
     const expected: number[] = [];
     const epochs: number[] = [];
     const counts: number[] = [];
     const writers: Array<string | null> = [];
-    const payloads: Uint8Array[] = [];
+    const blocks: Uint8Array[] = [];
     const owners: number[] = [];
+    const sizes: number[] = [];
+    const lens: number[] = [];
     round.forEach((append, i) => {
       ids.push(append.persistenceId);
       expected.push(append.expectedSeq);
       epochs.push(append.epoch);
-      counts.push(append.payloads.length);
+      counts.push(append.size);
       writers.push(append.writerId);
-      for (const p of append.payloads) {
-        payloads.push(p);
+      for (const block of append.blocks) {
+        blocks.push(block.bytes);
         owners.push(i + 1);
+        sizes.push(block.count);
+        lens.push(block.bytes.byteLength);
       }
     });
+    // One binary parameter for every block: pg sends a BYTEA[] as hex text, which doubled the bytes.
+    const data = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
     const result = await this.#pool.query<StatusRow>({
-      name: `bifrost.journal_append.${this.#schema}`,
-      text: `SELECT status, head_seq, head_epoch FROM ${this.#s}.journal_append($1, $2, $3, $4, $5, $6, $7, $8)`,
-      values: [ids, expected, epochs, counts, writers, timestamp, payloads, owners],
+      name: `bifrost.journal_append_blocks.${this.#schema}`,
+      text: `SELECT status, head_seq, head_epoch FROM ${this.#s}.journal_append_blocks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      values: [ids, expected, epochs, counts, writers, timestamp, data, owners, sizes, lens],
       rowMode: 'array',
       types: PG_TYPES,
     });
@@ -258,10 +258,10 @@ export class PostgresJournal implements Journal {
   /** Turns an append's own failure into the error its caller should see. */
   async #explain(append: PendingAppend, error: unknown): Promise<Error> {
     if (pgCode(error) === UNIQUE_VIOLATION) {
-      // The head disagreed with the rows; the rows are the truth.
+      // journal_append_blocks checks the stored tip, so this should not happen; the rows are the truth.
       const rows = await this.#query<[number | null]>(
         'reading the highest stored seq',
-        `SELECT max(seq) FROM ${this.#s}.journal WHERE persistence_id = $1`,
+        `SELECT max(last_seq) FROM ${this.#s}.journal_blocks WHERE persistence_id = $1`,
         [append.persistenceId],
       ).catch(() => undefined);
       return new ConcurrencyError(append.persistenceId, append.expectedSeq, rows?.[0]?.[0] ?? append.expectedSeq + 1);

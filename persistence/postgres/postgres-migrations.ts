@@ -90,6 +90,91 @@ export function postgresMigrations(s: string): Migration[] {
          )`,
       ],
     },
+    {
+      version: 2,
+      name: 'journal as one row per append (journal_blocks), converting the per-event rows',
+      statements: [
+        // Shut out appends by a node still running the old code for the rest of this transaction, so
+        // none can commit a row after the copy below reads the table; after it, they fail loudly.
+        `LOCK TABLE ${s}.journal IN ACCESS EXCLUSIVE MODE`,
+        // One row per append (split past MAX_BLOCK_EVENTS events or MAX_BLOCK_BYTES bytes): see
+        // persistence/event-block.ts. Keyed by the block's last seq, so "the blocks from seq s on" is an
+        // index range scan starting at the block that holds s, and max(last_seq) is the stored tip.
+        `CREATE TABLE ${s}.journal_blocks (
+           persistence_id TEXT NOT NULL,
+           first_seq BIGINT NOT NULL,
+           last_seq BIGINT NOT NULL,
+           epoch BIGINT NOT NULL,
+           ts BIGINT NOT NULL,
+           writer_id TEXT,
+           events BYTEA NOT NULL,
+           PRIMARY KEY (persistence_id, last_seq),
+           CHECK (first_seq >= 1 AND first_seq <= last_seq)
+         )`,
+        // A one-event block is the event's own bytes, so each old row becomes a block as it is.
+        `INSERT INTO ${s}.journal_blocks (persistence_id, first_seq, last_seq, epoch, ts, writer_id, events)
+           SELECT persistence_id, seq, seq, epoch, ts, writer_id, payload FROM ${s}.journal`,
+        `DROP FUNCTION ${s}.journal_append(TEXT[], BIGINT[], BIGINT[], INT[], TEXT[], BIGINT, BYTEA[], INT[])`,
+        `DROP TABLE ${s}.journal`,
+        // The group commit as one round trip and one transaction, set-based, as journal_append was: each
+        // id appears at most once per call (the client splits a batch into rounds). Creates missing
+        // heads, locks the batch's heads in one fixed order (so concurrent batches cannot deadlock),
+        // checks every request (status 2: fenced, 1: wrong expected seq, 0: written) against the larger
+        // of its head's seq and its last stored block's (a head behind its rows cannot let a request
+        // overlap them), inserts the accepted requests' blocks and advances their heads. The blocks come
+        // concatenated in `data` (one binary parameter: a BYTEA[] travels as hex text): block i is the
+        // next lens[i] bytes, holds sizes[i] events and belongs to request owners[i]. Returns one row per
+        // request, in request order, with the head after the call. A generic plan: re-planning this
+        // statement on every call cost more than executing it.
+        `CREATE FUNCTION ${s}.journal_append_blocks(
+           ids TEXT[], expected BIGINT[], epochs BIGINT[], counts INT[], writers TEXT[], at BIGINT,
+           data BYTEA, owners INT[], sizes INT[], lens INT[]
+         ) RETURNS TABLE (status SMALLINT, head_seq BIGINT, head_epoch BIGINT)
+         LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
+         BEGIN
+           INSERT INTO ${s}.journal_heads (persistence_id, highest_seq, epoch)
+             SELECT u, 0, 0 FROM unnest(ids) AS u ORDER BY 1
+             ON CONFLICT (persistence_id) DO NOTHING;
+           RETURN QUERY
+           WITH req AS (
+             SELECT * FROM unnest(ids, expected, epochs, counts, writers) WITH ORDINALITY AS r(id, expected_seq, epoch, n, writer, idx)
+           ), locked AS (
+             SELECT h.persistence_id, h.highest_seq, h.epoch FROM ${s}.journal_heads h
+             WHERE h.persistence_id = ANY (ids) ORDER BY h.persistence_id FOR UPDATE
+           ), stored AS (
+             SELECT r.*, l.epoch AS current_epoch, greatest(l.highest_seq, coalesce(t.last_seq, 0)) AS stored_seq
+             FROM req r JOIN locked l ON l.persistence_id = r.id
+             LEFT JOIN LATERAL (
+               SELECT b.last_seq FROM ${s}.journal_blocks b WHERE b.persistence_id = r.id AND b.last_seq > l.highest_seq
+               ORDER BY b.last_seq DESC LIMIT 1
+             ) t ON true
+           ), decided AS (
+             SELECT st.*,
+                    (CASE WHEN st.epoch < st.current_epoch THEN 2 WHEN st.expected_seq <> st.stored_seq THEN 1 ELSE 0 END)::SMALLINT AS outcome
+             FROM stored st
+           ), block AS (
+             SELECT b.*, (sum(b.len) OVER (ORDER BY b.pos) - b.len)::INT AS start
+             FROM unnest(owners, sizes, lens) WITH ORDINALITY AS b(owner, size, len, pos)
+           ), placed AS (
+             SELECT d.id, d.epoch, d.writer, b.size, substring(data FROM b.start + 1 FOR b.len) AS events,
+                    d.stored_seq + sum(b.size) OVER (PARTITION BY b.owner ORDER BY b.pos) AS last_seq
+             FROM block b JOIN decided d ON d.idx = b.owner
+             WHERE d.outcome = 0
+           ), ins AS (
+             INSERT INTO ${s}.journal_blocks (persistence_id, first_seq, last_seq, epoch, ts, writer_id, events)
+             SELECT pl.id, pl.last_seq - pl.size + 1, pl.last_seq, pl.epoch, at, pl.writer, pl.events FROM placed pl
+           ), upd AS (
+             UPDATE ${s}.journal_heads h SET highest_seq = d.stored_seq + d.n, epoch = greatest(d.current_epoch, d.epoch)
+             FROM decided d WHERE d.outcome = 0 AND h.persistence_id = d.id
+           )
+           SELECT d.outcome,
+                  CASE WHEN d.outcome = 0 THEN d.stored_seq + d.n ELSE d.stored_seq END,
+                  CASE WHEN d.outcome = 0 THEN greatest(d.current_epoch, d.epoch) ELSE d.current_epoch END
+           FROM decided d ORDER BY d.idx;
+         END
+         $fn$`,
+      ],
+    },
   ];
 }
 
@@ -98,10 +183,14 @@ export function postgresMigrations(s: string): Migration[] {
  * all in one transaction under an advisory lock, so processes starting together migrate once and a
  * failed migration leaves nothing behind. Running it again is a no-op. Throws {@link MigrationError}
  * when the schema was migrated by a newer Bifrost or a statement fails. Returns the versions applied.
+ * `migrations` (default: every one) lets a test build a schema as an older Bifrost left it.
  */
-export async function migratePostgres(pool: Pool, schema: string): Promise<number[]> {
+export async function migratePostgres(
+  pool: Pool,
+  schema: string,
+  migrations: readonly Migration[] = postgresMigrations(quoteSchema(schema)),
+): Promise<number[]> {
   const s = quoteSchema(schema);
-  const migrations = postgresMigrations(s);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   let client;
   try {

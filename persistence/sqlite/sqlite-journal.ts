@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkAgainstHead, checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from '../append-request.js';
 import type { JournalHead, PendingAppend } from '../append-request.js';
-import { ConcurrencyError, CorruptRecordError, FencedError, StorageError, StoreClosedError } from '../errors.js';
+import { ConcurrencyError, FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { PagedReader, pagedRead } from '../paged-reader.js';
+import type { BlockRow } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
 import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
@@ -21,12 +22,13 @@ export interface SqliteJournalOptions {
 }
 
 type HeadRow = [highestSeq: number, epoch: number];
-type EntryRow = [seq: number, epoch: number, timestamp: number, writerId: string | null, payload: Uint8Array];
+type StoredHeadRow = [highestSeq: number | null, epoch: number | null, lastStoredSeq: number | null];
 
 /**
- * The embedded journal on better-sqlite3. Appends from one tick are written in one IMMEDIATE
- * transaction (group commit) and each is checked against the `journal_heads` row inside it, so the
- * checks hold across processes sharing the file too.
+ * The embedded journal on better-sqlite3. Each append is stored as one `journal_blocks` row (several
+ * past `MAX_BLOCK_EVENTS` events; see `event-block.ts`). Appends from one tick are written in one
+ * IMMEDIATE transaction (group commit) and each is checked against its `journal_heads` row and its
+ * last stored block inside it, so the checks hold across processes sharing the file too.
  *
  * @example
  * const journal = SqliteJournal.open('data/bifrost.db');
@@ -40,9 +42,10 @@ export class SqliteJournal implements Journal {
   readonly #pageSize: number;
   readonly #commits: GroupCommit<PendingAppend>;
   readonly #selectHead: Database.Statement<[string], HeadRow>;
+  readonly #selectStoredHead: Database.Statement<[string, string], StoredHeadRow>;
   readonly #upsertHead: Database.Statement<[string, number, number]>;
-  readonly #insert: Database.Statement<[string, number, number, number, string | null, Uint8Array]>;
-  readonly #page: Database.Statement<[string, number, number, number], EntryRow>;
+  readonly #insert: Database.Statement<[string, number, number, number, number, string | null, Uint8Array]>;
+  readonly #page: Database.Statement<[string, number, string, number, number], BlockRow>;
   readonly #fence: Database.Statement<[string, number], number>;
   readonly #maxSeq: Database.Statement<[string], number | null>;
   #closed = false;
@@ -56,17 +59,27 @@ export class SqliteJournal implements Journal {
     checkInteger('readPageSize', this.#pageSize, 1);
     this.#commits = new GroupCommit((batch) => this.#flush(batch), options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
     this.#selectHead = db.prepare<[string], HeadRow>('SELECT highest_seq, epoch FROM journal_heads WHERE persistence_id = ?').raw();
+    this.#selectStoredHead = db
+      .prepare<[string, string], StoredHeadRow>(
+        `SELECT h.highest_seq, h.epoch, (SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?)
+         FROM (SELECT 1) LEFT JOIN journal_heads h ON h.persistence_id = ?`,
+      )
+      .raw();
     this.#upsertHead = db.prepare(
       `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, ?, ?)
        ON CONFLICT (persistence_id) DO UPDATE SET highest_seq = excluded.highest_seq, epoch = excluded.epoch`,
     );
     this.#insert = db.prepare(
-      'INSERT INTO journal (persistence_id, seq, epoch, timestamp, writer_id, payload) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO journal_blocks (persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // (id, from, id, to, to): the blocks with last_seq from `from` up to the first block reaching `to`,
+    // a range scan on the key. (better-sqlite3 binds no numbered parameters, hence the repeats.)
     this.#page = db
-      .prepare<[string, number, number, number], EntryRow>(
-        `SELECT seq, epoch, timestamp, writer_id, payload FROM journal
-         WHERE persistence_id = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      .prepare<[string, number, string, number, number], BlockRow>(
+        `SELECT first_seq, last_seq, epoch, timestamp, writer_id, events FROM journal_blocks
+         WHERE persistence_id = ? AND last_seq >= ?
+           AND last_seq <= coalesce((SELECT min(last_seq) FROM journal_blocks WHERE persistence_id = ? AND last_seq >= ?), ?)
+         ORDER BY last_seq`,
       )
       .raw();
     this.#fence = db
@@ -75,7 +88,7 @@ export class SqliteJournal implements Journal {
          ON CONFLICT (persistence_id) DO UPDATE SET epoch = max(epoch, excluded.epoch) RETURNING epoch`,
       )
       .pluck();
-    this.#maxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM journal WHERE persistence_id = ?').pluck();
+    this.#maxSeq = db.prepare<[string], number | null>('SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?').pluck();
   }
 
   /** Opens (creating and migrating) the database file at `path`; closing the journal closes the file. */
@@ -96,13 +109,13 @@ export class SqliteJournal implements Journal {
       const range = checkReadRange(fromSeq, toSeq);
       // A whole page per query: better-sqlite3 cannot run other statements while an iterator is open,
       // and the reader yields to the event loop between entries.
-      return new PagedReader<EntryRow>(
-        (from) => {
+      return new PagedReader(
+        persistenceId,
+        (from, to) => {
           this.#checkOpen();
-          return sqliteCall('reading the journal', () => this.#page.all(persistenceId, from, range.toSeq, this.#pageSize));
+          return sqliteCall('reading the journal', () => this.#page.all(persistenceId, from, persistenceId, to, to));
         },
-        ([seq, epoch, timestamp, writerId, payload]) => this.#entry(persistenceId, seq, epoch, timestamp, writerId, payload),
-        (row) => row[0],
+        (bytes) => this.#codec.decodeValue(bytes),
         range,
         this.#pageSize,
       );
@@ -143,20 +156,18 @@ export class SqliteJournal implements Journal {
     return row === undefined ? { highestSeq: 0, epoch: 0 } : { highestSeq: row[0], epoch: row[1] };
   }
 
-  #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError('SqliteJournal');
+  /**
+   * The head as an append checks it: the stored epoch, and as the highest seq the larger of the head's
+   * and the last stored block's, so a head left behind its rows can never let an append overwrite or
+   * overlap them (the next successful append repairs the head).
+   */
+  #readStoredHead(persistenceId: string): JournalHead {
+    const [highestSeq, epoch, lastStoredSeq] = this.#selectStoredHead.get(persistenceId, persistenceId)!;
+    return { highestSeq: Math.max(highestSeq ?? 0, lastStoredSeq ?? 0), epoch: epoch ?? 0 };
   }
 
-  #entry(persistenceId: string, seq: number, epoch: number, timestamp: number, writerId: string | null, payload: Uint8Array): JournalEntry {
-    let event: unknown;
-    try {
-      event = this.#codec.decodeValue(payload);
-    } catch (error) {
-      throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
-    }
-    return writerId === null
-      ? { persistenceId, seq, epoch, event, timestamp }
-      : { persistenceId, seq, epoch, event, timestamp, writerId };
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError('SqliteJournal');
   }
 
   #flush(batch: PendingAppend[]): void {
@@ -185,7 +196,7 @@ export class SqliteJournal implements Journal {
   /** Turns an append's own failure into the error its caller should see. */
   #explain(append: PendingAppend, error: unknown): Error {
     if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      // The head disagreed with the rows (the primary key is the last line of defence); the rows are the truth.
+      // The head and the stored tip were checked, so this should not happen; the rows are the truth.
       const actual = this.#maxSeq.get(append.persistenceId) ?? append.expectedSeq + 1;
       return new ConcurrencyError(append.persistenceId, append.expectedSeq, actual);
     }
@@ -197,15 +208,16 @@ export class SqliteJournal implements Journal {
       const heads = new Map<string, JournalHead>();
       const outcomes: Array<AppendResult | Error> = [];
       for (const append of batch) {
-        const head = heads.get(append.persistenceId) ?? this.#readHead(append.persistenceId);
+        const head = heads.get(append.persistenceId) ?? this.#readStoredHead(append.persistenceId);
         const rejection = checkAgainstHead(append.persistenceId, head, append.expectedSeq, append.epoch);
         if (rejection !== undefined) {
           outcomes.push(rejection);
           continue;
         }
         let seq = head.highestSeq;
-        for (const payload of append.payloads) {
-          this.#insert.run(append.persistenceId, ++seq, append.epoch, timestamp, append.writerId, payload);
+        for (const block of append.blocks) {
+          this.#insert.run(append.persistenceId, seq + 1, seq + block.count, append.epoch, timestamp, append.writerId, block.bytes);
+          seq += block.count;
         }
         heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch) });
         outcomes.push({ fromSeq: head.highestSeq + 1, toSeq: seq });

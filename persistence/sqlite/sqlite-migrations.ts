@@ -46,6 +46,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
        ) WITHOUT ROWID`,
     ],
   },
+  {
+    version: 2,
+    name: 'journal as one row per append (journal_blocks), converting the per-event rows',
+    statements: [
+      // One row per append (split past MAX_BLOCK_EVENTS events or MAX_BLOCK_BYTES bytes): see
+      // persistence/event-block.ts. Keyed by the block's last seq, so "the blocks from seq s on" is one
+      // range scan starting at the block that holds s, and max(last_seq) is the stored tip.
+      `CREATE TABLE journal_blocks (
+         persistence_id TEXT NOT NULL,
+         first_seq INTEGER NOT NULL,
+         last_seq INTEGER NOT NULL,
+         epoch INTEGER NOT NULL,
+         timestamp INTEGER NOT NULL,
+         writer_id TEXT,
+         events BLOB NOT NULL,
+         PRIMARY KEY (persistence_id, last_seq),
+         CHECK (first_seq >= 1 AND first_seq <= last_seq)
+       ) WITHOUT ROWID`,
+      // A one-event block is the event's own bytes, so each old row becomes a block as it is. The old
+      // table is read in key order, which is the new table's key order too.
+      `INSERT INTO journal_blocks (persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events)
+         SELECT persistence_id, seq, seq, epoch, timestamp, writer_id, payload FROM journal ORDER BY persistence_id, seq`,
+      `DROP TABLE journal`,
+    ],
+  },
 ];
 
 /**
