@@ -2,10 +2,11 @@
  * Journal throughput on SQLite and PostgreSQL against the raw drivers in the same run.
  *   node --import=tsx bench/journal.ts [--json] [--quick]   (or: npm run bench -- journal)
  * Per backend: events/s appended one at a time, events/s in 100-event appends, events/s from 100
- * concurrent single-event writers (group commit), and replay events/s. Baselines: the same rows through
- * the raw driver (better-sqlite3 prepared insert, autocommit or 100 per transaction; pg single-row
- * insert or 100-row multi-VALUES insert; for the concurrent writers, 100 rows of 100 ids per
- * transaction; a paged SELECT without decoding for replay). PostgreSQL: BIFROST_BENCH_PG or
+ * concurrent single-event writers (group commit), and replay events/s. Baselines: the same events
+ * through the raw driver, one row per event in the per-event table of migration 1 (better-sqlite3
+ * prepared insert, autocommit or 100 per transaction; pg single-row insert or 100-row multi-VALUES
+ * insert; for the concurrent writers, 100 rows of 100 ids per transaction; a paged SELECT without
+ * decoding for replay). The journal itself stores one row per append (a block). PostgreSQL: BIFROST_BENCH_PG or
  * BIFROST_TEST_PG (default postgres://postgres@127.0.0.1:5432/test); a temporary schema is dropped after.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { createPool, migratePostgres, openSqliteDatabase, PostgresJournal, SqliteJournal } from '../persistence/index.js';
+import {
+  createPool,
+  migratePostgres,
+  openSqliteDatabase,
+  postgresMigrations,
+  PostgresJournal,
+  SQLITE_MIGRATIONS,
+  SqliteJournal,
+} from '../persistence/index.js';
 import type { Journal } from '../persistence/index.js';
 import { Codec } from '../runtime/codec/index.js';
 import { medianOf, now, perSecond, progress, report, round } from './_harness.js';
@@ -88,7 +97,15 @@ async function fill(journal: Journal, n: number): Promise<string> {
 
 // ---------- raw better-sqlite3 ----------
 
+/** Migration 1's `CREATE TABLE journal`: one row per event, keyed (persistence_id, seq). */
+function perEventTable(migration: { readonly statements: readonly string[] }): string {
+  const ddl = migration.statements.find((sql) => /CREATE TABLE \S*journal \(/.test(sql));
+  if (ddl === undefined) throw new Error('migration 1 no longer creates the per-event journal table');
+  return ddl;
+}
+
 function rawSqlite(db: Database.Database) {
+  db.exec(perEventTable(SQLITE_MIGRATIONS[0]!));
   const insert = db.prepare('INSERT INTO journal (persistence_id, seq, epoch, timestamp, writer_id, payload) VALUES (?, ?, ?, ?, ?, ?)');
   const insertMany = db.transaction((id: string, from: number, count: number) => {
     for (let i = 0; i < count; i++) insert.run(id, from + i, 1, Date.now(), null, PAYLOADS[(from + i) % PAYLOADS.length]!);
@@ -134,7 +151,8 @@ function rawSqlite(db: Database.Database) {
 
 // ---------- raw pg ----------
 
-function rawPostgres(pool: Pool, schema: string) {
+async function rawPostgres(pool: Pool, schema: string) {
+  await pool.query(perEventTable(postgresMigrations(`"${schema}"`)[0]!));
   const table = `"${schema}".journal`;
   const multiInsert = `INSERT INTO ${table} (persistence_id, seq, epoch, ts, writer_id, payload) VALUES ${Array.from(
     { length: BATCH },
@@ -237,7 +255,7 @@ async function benchPostgres(metrics: Figures, baseline: Figures): Promise<void>
     await migratePostgres(pool, schema);
     await migratePostgres(pool, rawSchema);
     const size = SIZES.postgres;
-    const raw = rawPostgres(pool, rawSchema);
+    const raw = await rawPostgres(pool, rawSchema);
     const journal = new PostgresJournal(pool, { schema });
     progress('postgres: one at a time');
     baseline.pg_append_single_eps = await medianOf(RUNS, () => raw.single(size.single));
