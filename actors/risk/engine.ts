@@ -18,6 +18,8 @@ import { automaticTransition, transitionTradingState } from './trading-state.js'
 import type { ReturnHistory, VarReport } from './var.js';
 import { portfolioVar, varReport } from './var.js';
 
+const NO_OPEN_ORDERS: ReadonlySet<string> = new Set();
+
 /** The engine's answer to an order: approved with a token, or denied with a stable code. */
 export type RiskDecision = { readonly approved: ApprovedOrder } | { readonly denied: Denial };
 
@@ -116,7 +118,7 @@ export class RiskEngine {
   evaluate(order: OrderRequest, now: number): RiskDecision {
     const portfolio = this.#portfolios.get(order.portfolioId);
     if (portfolio === undefined) return { denied: deny('UNKNOWN_PORTFOLIO', { portfolioId: String(order.portfolioId) }) };
-    const open = this.#openOrders.get(order.portfolioId) ?? new Set<string>();
+    const open = this.#openOrders.get(order.portfolioId) ?? NO_OPEN_ORDERS;
     const retry = open.has(order.clientOrderId);
     const ctx: RiskContext = {
       now,
