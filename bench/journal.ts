@@ -6,7 +6,9 @@
  * through the raw driver, one row per event in the per-event table of migration 1 (better-sqlite3
  * prepared insert, autocommit or 100 per transaction; pg single-row insert or 100-row multi-VALUES
  * insert; for the concurrent writers, 100 rows of 100 ids per transaction; a paged SELECT without
- * decoding for replay). The journal itself stores one row per append (a block). PostgreSQL: BIFROST_BENCH_PG or
+ * decoding for replay). The journal itself stores one row per append (a block): its replay figure reads
+ * 1,000-event appends, and sqlite_replay_1event_appends_eps a stream of one-event appends (one row per
+ * event again), against the same raw replay. PostgreSQL: BIFROST_BENCH_PG or
  * BIFROST_TEST_PG (default postgres://postgres@127.0.0.1:5432/test); a temporary schema is dropped after.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +36,7 @@ const WRITERS = 100;
 const PG_URL = process.env.BIFROST_BENCH_PG ?? process.env.BIFROST_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const SIZES = {
-  sqlite: { single: quick ? 5_000 : 20_000, batched: quick ? 100_000 : 500_000, concurrent: quick ? 20_000 : 100_000 },
+  sqlite: { single: quick ? 5_000 : 20_000, batched: quick ? 100_000 : 500_000, concurrent: quick ? 20_000 : 100_000, singlesReplay: quick ? 50_000 : 200_000 },
   postgres: { single: quick ? 500 : 2_000, batched: quick ? 50_000 : 200_000, concurrent: quick ? 20_000 : 50_000 },
 } as const;
 
@@ -91,6 +93,18 @@ async function fill(journal: Journal, n: number): Promise<string> {
   const id = nextId('replay');
   for (let seq = 0; seq < n; seq += 1_000) {
     await journal.append(id, EVENTS.slice(0, Math.min(1_000, n - seq)), { expectedSeq: seq, epoch: 1 });
+  }
+  return id;
+}
+
+/** A stream of one-event appends (one row each, as a persistent actor persisting one event per command leaves), pipelined 1,000 per commit. */
+async function fillOneEventAppends(journal: Journal, n: number): Promise<string> {
+  const id = nextId('replay-singles');
+  for (let seq = 0; seq < n; seq += 1_000) {
+    const appends = Array.from({ length: Math.min(1_000, n - seq) }, (_, i) =>
+      journal.append(id, [EVENTS[(seq + i) % EVENTS.length]], { expectedSeq: seq + i, epoch: 1 }),
+    );
+    await Promise.all(appends);
   }
   return id;
 }
@@ -240,6 +254,10 @@ async function benchSqlite(metrics: Figures, baseline: Figures): Promise<void> {
     const id = await fill(journal, size.batched);
     baseline.sqlite_replay_eps = await medianOf(RUNS, () => raw.replay(rawId));
     metrics.sqlite_replay_eps = await medianOf(RUNS, () => replay(journal, id));
+    progress('sqlite: replay of one-event appends');
+    const singles = await fillOneEventAppends(journal, size.singlesReplay);
+    baseline.sqlite_replay_1event_appends_eps = baseline.sqlite_replay_eps;
+    metrics.sqlite_replay_1event_appends_eps = await medianOf(RUNS, () => replay(journal, singles));
     await journal.close();
     rawDb.close();
   } finally {
@@ -297,7 +315,9 @@ report({
   ratio,
   notes: {
     event: `${PAYLOADS[0]!.byteLength}-byte msgpack payload (a fill event)`,
-    baselines: 'raw driver, same rows, same run; for the concurrent figure the raw rows are interleaved the same way, 100 ids per transaction',
+    baselines:
+      'raw driver, same events, same run, one row per event (the per-event table of migration 1); for the concurrent figure the raw rows are interleaved the same way, 100 ids per transaction',
+    layout: 'the journal stores one row per append (a block); replay reads 1,000-event appends, replay_1event_appends one-event appends; both raw replays read the batched baseline rows',
     durability: 'SQLite WAL synchronous=NORMAL; PostgreSQL server defaults (synchronous_commit on)',
   },
 });
