@@ -281,6 +281,21 @@ export function persistenceContract(backend: Backend): void {
     t.is(await journal.highestSeq('large'), many.length + big.length);
   });
 
+  it('commits appends of several blocks each to different ids together, each landing whole in its own stream', async (t, _s, open) => {
+    const { journal } = await open();
+    await journal.append('multi-1', ['pre'], { expectedSeq: 0, epoch: 1 });
+    const sizes = [MAX_BLOCK_EVENTS + 500, MAX_BLOCK_EVENTS + 200, 2 * MAX_BLOCK_EVENTS + 100, 1];
+    const batches = sizes.map((size, id) => Array.from({ length: size }, (_, i) => ({ id, i })));
+    // multi-1 is rejected: its blocks sit between accepted ones in the same commit.
+    const results = await Promise.allSettled(batches.map((batch, id) => journal.append(`multi-${id}`, batch, { expectedSeq: 0, epoch: 1 })));
+    t.true(results[1]!.status === 'rejected' && results[1]!.reason instanceof ConcurrencyError);
+    for (const id of [0, 2, 3]) {
+      t.deepEqual(results[id]!.status === 'fulfilled' ? results[id]!.value : results[id], { fromSeq: 1, toSeq: sizes[id] });
+      t.deepEqual(await events(journal, `multi-${id}`), batches[id], `multi-${id}`);
+    }
+    t.deepEqual(await events(journal, 'multi-1'), ['pre']);
+  });
+
   it('ends a read with CorruptRecordError at the first event of a stored append that cannot be decoded', async (t, storage, open) => {
     const { journal } = await open();
     await journal.append('corrupt', ['ok'], { expectedSeq: 0, epoch: 1 });
