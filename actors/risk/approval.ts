@@ -136,11 +136,21 @@ function mac(key: Buffer, fields: SignedFields): string {
 /** A frozen copy of `order`, or `order` itself when it is frozen and holds no objects (already immutable). */
 function frozenOrder(order: OrderRequest): OrderRequest {
   const record = order as unknown as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
+  const keys = Object.keys(record);
+  for (const key of keys) {
     const value = record[key];
     if (typeof value === 'object' && value !== null) return deepFreeze({ ...order });
   }
-  return Object.isFrozen(order) ? order : Object.freeze({ ...order });
+  if (Object.isFrozen(order)) return order;
+  // Copied key by key, not spread: V8 freezes an object built this way through a cached map transition
+  // and a spread copy through a slow path (ten times the cost). Assigning `__proto__` would set the
+  // copy's prototype instead of copying the key, so such an order is spread.
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === '__proto__') return Object.freeze({ ...order });
+    copy[key] = record[key];
+  }
+  return Object.freeze(copy) as unknown as OrderRequest;
 }
 
 /**
@@ -155,9 +165,12 @@ export function signApproval(order: OrderRequest, params: SignApprovalParams): A
   if (!Number.isSafeInteger(params.seq) || params.seq < 0) throw new InvalidApprovalRequestError('seq', `${params.seq} is not a non-negative integer`);
   if (!Number.isSafeInteger(params.expiresAt)) throw new InvalidApprovalRequestError('expiresAt', `${params.expiresAt} is not an integer epoch ms`);
   const frozen = frozenOrder(order);
-  const fields: SignedFields = { v: APPROVAL_TOKEN_VERSION, orderDigest: orderDigest(frozen), riskId: params.riskId, seq: params.seq, expiresAt: params.expiresAt };
+  const { riskId, seq, expiresAt } = params;
+  const digest = orderDigest(frozen);
+  const signature = mac(params.key, { v: APPROVAL_TOKEN_VERSION, orderDigest: digest, riskId, seq, expiresAt });
   // The order is frozen already and the token holds only primitives: freezing the two shells suffices.
-  const approval: ApprovalToken = Object.freeze({ ...fields, signature: mac(params.key, fields) });
+  // (A literal, not a spread of the signed fields: the spread cost a microsecond per approval.)
+  const approval: ApprovalToken = Object.freeze({ v: APPROVAL_TOKEN_VERSION, orderDigest: digest, riskId, seq, expiresAt, signature });
   signedTokens.set(approval, { order: frozen, key: params.key });
   return Object.freeze({ order: frozen, approval });
 }

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
 import type { OrderRequest } from '../../actors/domain/order.js';
-import { canonicalOrderText, signApproval, signedText, verifyApproval } from '../../actors/risk/approval.js';
+import { canonicalOrderText, orderDigest, signApproval, signedText, verifyApproval } from '../../actors/risk/approval.js';
 import { flatCanonical } from '../../actors/risk/flat-canonical.js';
 import { MemoryUsedTokenSet } from '../../actors/risk/used-tokens.js';
 import { canonicalEncode } from '../../actors/domain/canonical.js';
@@ -76,4 +76,13 @@ test('an approval freezes the order it signs: a frozen flat order as it is, anyt
 test('a token signed in this process, presented with an equal copy of its order, verifies in full and passes', (t) => {
   const approved = signApproval(baseOrder, { key, riskId: 'risk', seq: 9, expiresAt: NOW + 1_000 });
   t.like(verifyApproval({ order: { ...approved.order }, approval: approved.approval }, { key, now: NOW, seen: new MemoryUsedTokenSet() }), { ok: true });
+});
+
+test('an order with an own __proto__ key is signed as a copy that keeps the key, not as one with another prototype', (t) => {
+  const tricky = JSON.parse(`{"__proto__":5,${JSON.stringify(baseOrder).slice(1)}`) as OrderRequest;
+  const { order, approval } = signApproval(tricky, { key, riskId: 'risk', seq: 1, expiresAt: NOW + 1_000 });
+  t.is(Object.getPrototypeOf(order), Object.prototype);
+  t.is(Object.getOwnPropertyDescriptor(order, '__proto__')?.value, 5);
+  t.is(approval.orderDigest, sha256(canonicalEncode(tricky as unknown as CanonicalValue)));
+  t.is(approval.orderDigest, orderDigest({ ...tricky }));
 });
