@@ -48,6 +48,8 @@ export class SimulatedClock implements Clock {
   #now: number;
   #seq = 0;
   #timers: SimTimer[] = [];
+  /** At most the due time of every live timer (a cancel leaves it low): below it, nothing can fire. */
+  #earliestDue = Number.POSITIVE_INFINITY;
 
   constructor(startMs = 0) {
     this.#now = startMs;
@@ -60,12 +62,20 @@ export class SimulatedClock implements Clock {
   setTimer(delayMs: number, fn: () => void): Cancellable {
     const timer: SimTimer = { due: this.#now + Math.max(0, delayMs), seq: this.#seq++, fn, cancelled: false };
     this.#timers.push(timer);
+    if (timer.due < this.#earliestDue) this.#earliestDue = timer.due;
     return { cancel: () => { timer.cancelled = true; } };
   }
 
   /** Number of timers not yet fired or cancelled. */
   get pendingTimers(): number {
     return this.#timers.filter((t) => !t.cancelled).length;
+  }
+
+  /** Whether a timer not yet fired or cancelled falls due at or before `timeMs`. Cheap while none can. */
+  hasTimerDueBy(timeMs: number): boolean {
+    if (timeMs < this.#earliestDue) return false;
+    this.#prune();
+    return this.#earliestDue <= timeMs;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way. */
@@ -77,6 +87,11 @@ export class SimulatedClock implements Clock {
   /** Moves time to `timeMs` (never backwards), firing due timers in order. */
   advanceTo(timeMs: number): void {
     if (timeMs < this.#now) throw new RangeError(`cannot move a clock back from ${this.#now} to ${timeMs}`);
+    // A backtest moves the clock once per time slice, almost always with no timer due: no scan then.
+    if (timeMs < this.#earliestDue) {
+      this.#now = timeMs;
+      return;
+    }
     for (;;) {
       let next: SimTimer | undefined;
       for (const t of this.#timers) {
@@ -87,7 +102,15 @@ export class SimulatedClock implements Clock {
       this.#now = next.due;
       next.fn();
     }
-    this.#timers = this.#timers.filter((t) => !t.cancelled);
+    this.#prune();
     this.#now = timeMs;
+  }
+
+  /** Drops fired and cancelled timers and recomputes the earliest due time. */
+  #prune(): void {
+    this.#timers = this.#timers.filter((t) => !t.cancelled);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const t of this.#timers) if (t.due < earliest) earliest = t.due;
+    this.#earliestDue = earliest;
   }
 }

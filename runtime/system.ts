@@ -479,6 +479,18 @@ export class ActorSystem {
     return runs;
   }
 
+  /**
+   * Manual dispatch: whether an actor is ready to run (one other than the actor draining now, which is
+   * off the run queue while it drains), or, given `self`, whether `self`'s own mailbox holds a message.
+   * No allocation: a backtest strategy asks it after every time slice. Always false under event-loop dispatch.
+   */
+  hasReadyWork(self?: ActorRef<any>): boolean {
+    if (this.#runHead < this.runQueue.length) return true;
+    if (self === undefined) return false;
+    const cell = LocalRef.cellOf(self);
+    return cell !== undefined && cell.mailbox.length > 0;
+  }
+
   /** Stops every actor (last spawned first, children before parents) and the nact system. */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
