@@ -2,24 +2,35 @@
 export const DEFAULT_VAR_WINDOW_RETURNS = 252;
 
 /**
- * The last `size` simple returns of each symbol's closes, for the risk actor's VaR. The live feeder and the
- * backtest engine both keep them.
+ * The last `size` simple returns of `closes` up to and including `closes[end]`, oldest first, as a new
+ * array; undefined when `end` is 0 (a first close has no return). The one formula behind every VaR window:
+ * `ReturnWindows` applies it to the closes it keeps, the backtest engine to whole series with an end index.
+ *
+ * @example returnWindow([100, 110, 99], 2, 252) // [0.1, -0.1] (up to rounding)
+ */
+export function returnWindow(closes: ArrayLike<number>, end: number, size: number): number[] | undefined {
+  if (end < 1) return undefined;
+  const window: number[] = [];
+  for (let i = Math.max(1, end - size + 1); i <= end; i++) window.push(closes[i]! / closes[i - 1]! - 1);
+  return window;
+}
+
+/**
+ * The last `size` simple returns of each symbol's closes, for the risk actor's VaR, kept as closes are
+ * pushed one by one (the live feeder keeps them so).
  */
 export class ReturnWindows {
-  readonly #lastClose = new Map<string, number>();
-  readonly #returns = new Map<string, number[]>();
+  /** The last `size + 1` closes per symbol (at least two, so that a window of size 0 is still an array). */
+  readonly #closes = new Map<string, number[]>();
 
   constructor(readonly size = DEFAULT_VAR_WINDOW_RETURNS) {}
 
-  /** Adds a close; returns a copy of the symbol's window, or undefined for its first close. */
+  /** Adds a close; returns the symbol's window (a new array), or undefined for its first close. */
   push(symbol: string, close: number): readonly number[] | undefined {
-    const previous = this.#lastClose.get(symbol);
-    this.#lastClose.set(symbol, close);
-    if (previous === undefined) return undefined;
-    let series = this.#returns.get(symbol);
-    if (series === undefined) this.#returns.set(symbol, (series = []));
-    series.push(close / previous - 1);
-    if (series.length > this.size) series.shift();
-    return series.slice();
+    let closes = this.#closes.get(symbol);
+    if (closes === undefined) this.#closes.set(symbol, (closes = []));
+    closes.push(close);
+    if (closes.length > Math.max(2, this.size + 1)) closes.shift();
+    return returnWindow(closes, closes.length - 1, this.size);
   }
 }
