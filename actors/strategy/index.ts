@@ -2,7 +2,9 @@ export { BollingerAtr, RsiReversion, sharesFor, SmaCross } from './builtins/inde
 export { InvalidStrategyParamsError, UnknownStrategyError } from './errors.js';
 export { defineParams, int, num, ParamsDefinition } from './params.js';
 export type { NumberParam, ParamsOf, ParamSpec } from './params.js';
-export type { MarketBar, MarketBars, MarketQuote, StrategyGetStatus, StrategyProtocol, StrategyStatus } from './protocol.js';
+export type { MarketBar, MarketBars, MarketQuote, MarketSlices, StrategyGetStatus, StrategyProtocol, StrategyStatus } from './protocol.js';
+export { BACKTEST_PACER } from './pacer.js';
+export type { BacktestPacer } from './pacer.js';
 export { BUILTIN_STRATEGIES, registerStrategyKinds, strategyClass } from './registry.js';
 export { DEFAULT_ORDER_ACK_TIMEOUT_MS, DEFAULT_ORDER_RETRY_MS, ORDER_UNACKNOWLEDGED, Strategy } from './strategy.js';
 export type { OrderOptions, OrderUnacknowledged, StrategyClass, StrategyProps } from './strategy.js';

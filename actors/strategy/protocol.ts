@@ -15,6 +15,19 @@ export interface MarketBars {
   readonly bars: readonly Bar[];
 }
 
+/**
+ * Time slices of a backtest (`slices[from]` up to `slices[to - 1]`; each slice the bars sharing a time),
+ * which the strategy takes speculatively: slice by slice it moves the clock through the backtest's
+ * `BacktestPacer`, runs `onBar` for each bar, and stops after the first slice after which anything else is
+ * ready to run (it sent an order). Backtests only: it needs the pacer service.
+ */
+export interface MarketSlices {
+  readonly type: 'market.slices';
+  readonly slices: readonly (readonly Bar[])[];
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface MarketQuote {
   readonly type: 'market.quote';
   readonly quote: Quote;
@@ -39,4 +52,4 @@ export interface StrategyStatus {
 }
 
 /** Everything a strategy actor accepts. */
-export type StrategyProtocol = MarketBar | MarketBars | MarketQuote | BrokerFill | BrokerOrderUpdate | RiskOrderDenied | StrategyGetStatus;
+export type StrategyProtocol = MarketBar | MarketBars | MarketSlices | MarketQuote | BrokerFill | BrokerOrderUpdate | RiskOrderDenied | StrategyGetStatus;

@@ -12,8 +12,10 @@ import type { OmsOrder } from '../broker/order-book.js';
 import { isTerminal } from '../broker/oms-state.js';
 import type { Denial, DenialContext } from '../risk/denial.js';
 import type { RiskProtocol } from '../risk/protocol.js';
+import { BACKTEST_PACER } from './pacer.js';
+import type { BacktestPacer } from './pacer.js';
 import type { ParamSpec, ParamsDefinition, ParamsOf } from './params.js';
-import type { StrategyProtocol, StrategyStatus } from './protocol.js';
+import type { MarketSlices, StrategyProtocol, StrategyStatus } from './protocol.js';
 
 /** What every strategy actor is spawned with: plain data, so a cluster node can spawn it by kind name. */
 export interface StrategyProps {
@@ -114,6 +116,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   readonly #unacked = new Map<string, Unacknowledged>();
   #retryTimer: Cancellable | undefined;
   #retries = 0;
+  #pacer: BacktestPacer | undefined;
   /** Recent fill ids, oldest first: a fill announced again (after a broker restart or a failover) counts once. */
   readonly #seenFills = new Set<string>();
   #submitted = 0;
@@ -289,6 +292,8 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
       case 'market.bars':
         for (const bar of msg.bars) this.#handleBar(bar);
         return;
+      case 'market.slices':
+        return this.#handleSlices(msg, ctx);
       case 'market.quote':
         return this.onQuote(msg.quote);
       case 'broker.fill':
@@ -308,6 +313,17 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
     this.#lastBar.set(bar.symbol, bar);
     this.#bars++;
     this.onBar(bar, previous);
+  }
+
+  /** Takes slices until the pacer says stop: the rest of the system must see what this one caused first. */
+  #handleSlices(msg: MarketSlices, ctx: ActorContext<StrategyProtocol>): void {
+    const pacer = (this.#pacer ??= ctx.system.services.get(BACKTEST_PACER));
+    for (let i = msg.from; i < msg.to; i++) {
+      const slice = msg.slices[i]!;
+      if (!pacer.enter(i, slice[0]!.time)) return;
+      for (const bar of slice) this.#handleBar(bar);
+      if (pacer.mustStop(ctx.self)) return;
+    }
   }
 
   #handleFill(fill: Fill): void {
