@@ -15,12 +15,17 @@ import type { Instrument } from '../domain/instrument.js';
 import { DEFAULT_COMMISSION } from '../broker/commission.js';
 import type { CommissionModel } from '../broker/commission.js';
 import { PaperVenue } from '../broker/paper-venue.js';
+import { DEFAULT_RISK_LIMITS } from '../risk/limits.js';
 import type { RiskLimits } from '../risk/limits.js';
 import type { RiskOrderDenied } from '../risk/protocol.js';
 import { strategyClass } from '../strategy/registry.js';
 import type { StrategyClass } from '../strategy/strategy.js';
 import type { StrategyProtocol } from '../strategy/protocol.js';
 import { BacktestConfigError } from './errors.js';
+import { eagerFeed } from './feed-eager.js';
+import { lazyFeed } from './feed-lazy.js';
+import { MarketTape, seriesBySymbol } from './market-tape.js';
+import type { SymbolSeries } from './market-tape.js';
 import { computeMetrics, roundTrips } from './metrics.js';
 import type { BacktestMetrics, EquityPoint, Trade } from './metrics.js';
 import { spawnOrderPath } from './order-path.js';
@@ -51,7 +56,7 @@ export interface BacktestConfig {
   readonly instruments?: readonly Instrument[];
   /** Periods per year for annualised ratios; default from the bar interval (252 for daily). */
   readonly periodsPerYear?: number;
-  /** Called after each time slice with bars done and total. */
+  /** Called as the run proceeds (after each chunk of time slices) with bars done and total. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly logger?: Logger;
 }
@@ -97,35 +102,25 @@ function defaultInstrument(symbol: string): Instrument {
   return { symbol, tickSize: 0.01, lotSize: 1, currency: 'USD', tradable: true, shortable: false };
 }
 
-/** Groups bars into time slices (ascending time; symbols in name order within a slice). */
-export function timeSlices(bars: readonly Bar[]): Bar[][] {
-  const sorted = [...bars].sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const slices: Bar[][] = [];
-  for (const bar of sorted) {
-    const last = slices[slices.length - 1];
-    if (last !== undefined && last[0]!.time === bar.time) last.push(bar);
-    else slices.push([bar]);
-  }
-  return slices;
-}
-
-function validate(config: BacktestConfig, cls: StrategyClass<any>): { symbols: string[]; problems: string[] } {
+function validate(config: BacktestConfig, cls: StrategyClass<any>, series: readonly SymbolSeries[]): { symbols: string[]; problems: string[] } {
   const problems: string[] = [];
-  const inBars = [...new Set(config.bars.map((b) => b.symbol))].sort();
+  const inBars = series.map((s) => s.symbol);
+  const known = new Set(inBars);
   const symbols = [...(config.symbols ?? inBars)];
   if (config.bars.length === 0) problems.push('bars: no bars given');
-  for (const s of symbols) if (!inBars.includes(s)) problems.push(`symbols: no bars for ${s}`);
-  const seen = new Set<string>();
+  for (const s of symbols) if (!known.has(s)) problems.push(`symbols: no bars for ${s}`);
   const intervals = new Set<string>();
-  for (let i = 0; i < config.bars.length; i++) {
+  for (let i = 0; i < config.bars.length && problems.length <= 20; i++) {
     const bar = config.bars[i]!;
     const p = barProblems(bar);
     if (p.length > 0) problems.push(`bars[${i}] (${bar.symbol} @ ${bar.time}): ${p.join('; ')}`);
-    const key = `${bar.symbol}@${bar.time}`;
-    if (seen.has(key)) problems.push(`bars[${i}]: a second bar for ${key}`);
-    seen.add(key);
     intervals.add(bar.interval);
-    if (problems.length > 20) break;
+  }
+  // Each symbol's bars are in time order: a repeated time is a neighbour.
+  for (const { symbol, bars, indices } of series) {
+    for (let j = 1; j < bars.length && problems.length <= 20; j++) {
+      if (bars[j]!.time === bars[j - 1]!.time) problems.push(`bars[${indices[j]}]: a second bar for ${symbol}@${bars[j]!.time}`);
+    }
   }
   if (intervals.size > 1) problems.push(`bars: mixed intervals ${[...intervals].join(', ')}`);
   const initialCash = config.initialCash ?? DEFAULT_INITIAL_CASH;
@@ -135,28 +130,37 @@ function validate(config: BacktestConfig, cls: StrategyClass<any>): { symbols: s
   return { symbols, problems };
 }
 
+/** @internal Options for tests: `feed: 'eager'` feeds every actor every slice, the reference for the default lazy feed. */
+export interface BacktestInternals {
+  readonly feed?: 'lazy' | 'eager';
+  /** Most slices per `market.slices` of the lazy feed; default `DEFAULT_SLICES_PER_CHUNK`. */
+  readonly slicesPerChunk?: number;
+}
+
 /**
  * Runs a strategy class over historical bars through the real order path: the strategy actor sends
  * orders to the RiskActor, approved ones go to the BrokerActor and its PaperVenue, fills reach the
  * PortfolioActor and the strategy. Everything runs on a simulated clock under the manual dispatcher,
  * so a run is deterministic: the same inputs give the same trades, bit for bit.
  *
- * Each time slice (all bars sharing a time) is two steps: the venue first sees the bars (orders from
- * the previous slice fill at the open), then the portfolio and risk actors get the closes and the
- * strategy the bars. A market order therefore fills at the next bar's open.
+ * Bars go in time slices (all bars sharing a time), held and released: the strategy takes slices until it
+ * sends an order, which waits while the risk actor and the portfolio catch up to that slice; the venue sees
+ * bars while it has orders pending, and fills at a bar's open. A market order therefore fills at the next
+ * bar's open, and every check sees what it would see if each actor were fed every bar (docs/concepts/backtests.md).
  *
  * @example
  * const result = await runBacktest({ strategy: 'sma-cross', params: { fast: 10, slow: 30 }, bars });
  * console.log(result.metrics.sharpe, result.trades.length);
  */
-export async function runBacktest(config: BacktestConfig): Promise<BacktestResult> {
+export async function runBacktest(config: BacktestConfig, internals: BacktestInternals = {}): Promise<BacktestResult> {
   const cls = typeof config.strategy === 'string' ? strategyClass(config.strategy) : config.strategy;
-  const { symbols, problems } = validate(config, cls);
+  const series = seriesBySymbol(config.bars);
+  const { symbols, problems } = validate(config, cls, series);
   if (problems.length > 0) throw new BacktestConfigError(problems);
   const params = cls.params.parse(config.params);
   const wanted = new Set(symbols);
-  const bars = config.bars.filter((b) => wanted.has(b.symbol));
-  const slices = timeSlices(bars);
+  const tape = new MarketTape(series.filter((s) => wanted.has(s.symbol)));
+  const slices = tape.slices;
   const first = slices[0]![0]!;
   const clock = new SimulatedClock(first.time);
   const system = ActorSystem.create({ node: 'backtest', clock, dispatch: 'manual', logger: config.logger ?? pino({ level: 'silent' }) });
@@ -186,29 +190,26 @@ export async function runBacktest(config: BacktestConfig): Promise<BacktestResul
       riskKey: randomBytes(32),
       ...(config.limits === undefined ? {} : { limits: config.limits }),
     });
-    const strategy = system.spawn(cls, 'strategy', { strategyId: cls.kind, portfolioId: BACKTEST_PORTFOLIO_ID, symbols, params, risk: path.risk }) as ActorRef<StrategyProtocol>;
+    const limits = { ...DEFAULT_RISK_LIMITS, ...config.limits };
+    const feed = internals.feed === 'eager'
+      ? eagerFeed(system, clock, path)
+      : lazyFeed(system, clock, path, {
+        marksEverySlice: limits.maxDailyLoss !== null || limits.maxDrawdownPct !== null,
+        ...(internals.slicesPerChunk === undefined ? {} : { slicesPerChunk: internals.slicesPerChunk }),
+      });
+    const strategy = system.spawn(cls, 'strategy', { strategyId: cls.kind, portfolioId: BACKTEST_PORTFOLIO_ID, symbols, params, risk: feed.risk }) as ActorRef<StrategyProtocol>;
     await system.settled();
-    let done = 0;
-    for (const slice of slices) {
-      clock.advanceTo(slice[0]!.time);
-      path.feedVenue(slice);
-      await settle(system);
-      path.feedMarks(slice);
-      system.tell(strategy, { type: 'market.bars', bars: slice });
-      await settle(system);
-      done += slice.length;
-      config.onProgress?.(done, bars.length);
-    }
-    const { equityCurve } = await path.finish();
+    const context = { strategy, tape, venue, initialCash, onProgress: config.onProgress };
+    await feed.run(context);
     const fills = venue.fills().map(stripVenueFields);
-    const curve = withExposure(perSlice(equityCurve, slices), fills, slices);
+    const curve = await feed.equityCurve(context, fills);
     return {
       strategy: cls.kind,
       params,
       symbols,
       from: first.time,
       to: slices[slices.length - 1]![0]!.time,
-      bars: bars.length,
+      bars: tape.barCount,
       fills,
       trades: roundTrips(fills),
       denials,
@@ -220,49 +221,7 @@ export async function runBacktest(config: BacktestConfig): Promise<BacktestResul
   }
 }
 
-/** Runs ready actors to completion; awaits only when an actor awaits (a journal write). */
-async function settle(system: ActorSystem): Promise<void> {
-  system.runUntilIdle();
-  if (system.active > 0) await system.settled();
-}
-
 function stripVenueFields(fill: Fill): Fill {
   const { fillId, clientOrderId, portfolioId, symbol, side, quantity, price, commission, time, venue } = fill;
   return { fillId, clientOrderId, portfolioId, symbol, side, quantity, price, commission, time, venue };
-}
-
-/**
- * One point per slice: the portfolio's history also has points at fills (at the open) and its initial
- * point; the last point at each slice's time is the equity after that slice's close.
- */
-function perSlice(history: readonly { time: number; equity: number }[], slices: readonly Bar[][]): { time: number; equity: number }[] {
-  const last = new Map<number, number>();
-  for (const p of history) last.set(p.time, p.equity);
-  const out: { time: number; equity: number }[] = [];
-  let equity: number | undefined;
-  for (const slice of slices) {
-    const time = slice[0]!.time;
-    equity = last.get(time) ?? equity;
-    if (equity !== undefined) out.push({ time, equity });
-  }
-  return out;
-}
-
-/** Adds gross exposure to the equity curve by replaying fills against each slice's closes. */
-function withExposure(curve: readonly { time: number; equity: number }[], fills: readonly Fill[], slices: readonly Bar[][]): EquityPoint[] {
-  const closes = new Map<number, Map<string, number>>();
-  for (const slice of slices) closes.set(slice[0]!.time, new Map(slice.map((b) => [b.symbol, b.close])));
-  const held = new Map<string, number>();
-  const last = new Map<string, number>();
-  let f = 0;
-  return curve.map((p) => {
-    while (f < fills.length && fills[f]!.time <= p.time) {
-      const fill = fills[f++]!;
-      held.set(fill.symbol, (held.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
-    }
-    for (const [s, c] of closes.get(p.time) ?? []) last.set(s, c);
-    let gross = 0;
-    for (const [s, q] of held) gross += Math.abs(q * (last.get(s) ?? 0));
-    return { time: p.time, equity: p.equity, grossExposure: gross };
-  });
 }

@@ -11,7 +11,7 @@ import type { PortfolioProtocol, PortfolioSnapshotReply } from '../portfolio/pro
 import type { RiskLimits } from '../risk/limits.js';
 import { RiskActor } from '../risk/risk-actor.js';
 import type { RiskProtocol } from '../risk/protocol.js';
-import { ReturnWindows } from '../market/return-windows.js';
+import { DEFAULT_VAR_WINDOW_RETURNS, ReturnWindows } from '../market/return-windows.js';
 
 export const BACKTEST_VAR_REFRESH_MS = 365 * 86_400_000;
 export const BACKTEST_MARK_JOURNAL_INTERVAL_MS = 365 * 86_400_000;
@@ -32,10 +32,14 @@ export interface BacktestOrderPath {
   readonly risk: ActorRef<RiskProtocol>;
   readonly broker: ActorRef<BrokerProtocol>;
   readonly portfolio: ActorRef<PortfolioProtocol>;
+  /** Returns per symbol in the windows the risk actor gets. */
+  readonly varWindow: number;
   /** The venue sees the slice's bars: orders waiting from the last slice fill at the open. */
   feedVenue(slice: readonly Bar[]): void;
-  /** The portfolio marks to the closes; the risk actor learns the prices. */
+  /** The portfolio marks to the closes; the risk actor learns the prices and returns windows. */
   feedMarks(slice: readonly Bar[]): void;
+  /** The portfolio marks to the closes. */
+  markSlice(slice: readonly Bar[]): void;
   /** The portfolio's equity curve at the end of the run. */
   finish(): Promise<{ equityCurve: readonly { time: number; equity: number }[] }>;
 }
@@ -58,26 +62,32 @@ export async function spawnOrderPath(system: ActorSystem, options: OrderPathOpti
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   }) as ActorRef<RiskProtocol>;
   await system.settled();
-  const windows = new ReturnWindows(options.varWindow);
+  const varWindow = options.varWindow ?? DEFAULT_VAR_WINDOW_RETURNS;
+  const windows = new ReturnWindows(varWindow);
+  const markSlice = (slice: readonly Bar[]): void => {
+    const prices: Record<string, number> = {};
+    for (const bar of slice) prices[bar.symbol] = bar.close;
+    system.tell(portfolio, { type: 'portfolio.markPrices', prices, time: slice[0]!.time });
+  };
   return {
     risk,
     broker,
     portfolio,
+    varWindow,
     feedVenue(slice) {
       for (const bar of slice) system.tell(broker, { type: 'broker.marketBar', bar });
     },
     feedMarks(slice) {
       const time = slice[0]!.time;
-      const prices: Record<string, number> = {};
       for (const bar of slice) {
-        prices[bar.symbol] = bar.close;
         system.tell(risk, { type: 'risk.priceUpdate', symbol: bar.symbol, price: bar.close, time });
         // The risk actor's VaR needs each symbol's recent returns, as live market data would feed them.
         const returns = windows.push(bar.symbol, bar.close);
         if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: bar.symbol, returns });
       }
-      system.tell(portfolio, { type: 'portfolio.markPrices', prices, time });
+      markSlice(slice);
     },
+    markSlice,
     async finish() {
       // Under manual dispatch nothing runs until the engine drives it: ask, then run the system.
       const pending = system.ask<PortfolioSnapshotReply>(portfolio, { type: 'portfolio.getSnapshot' }, 60_000);

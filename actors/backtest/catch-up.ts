@@ -1,0 +1,50 @@
+import type { ActorRef } from '../../runtime/ref.js';
+import type { ActorSystem } from '../../runtime/system.js';
+import { returnWindow } from '../market/return-windows.js';
+import type { PortfolioProtocol } from '../portfolio/protocol.js';
+import type { RiskProtocol } from '../risk/protocol.js';
+import type { MarketTape } from './market-tape.js';
+
+/**
+ * Brings the risk actor (and, lazily marked, the portfolio) up to a time slice in one go, instead of a
+ * message per bar: each symbol whose latest close changed since the last catch-up gets its price and its
+ * returns window as of that close (what `ReturnWindows` would hold after being fed every bar), and the
+ * portfolio one mark with those closes. Afterwards a risk check sees exactly the prices, returns and
+ * marks it would have seen had it been fed every bar.
+ */
+export class MarketCatchUp {
+  /** Last slice taken into account. */
+  #through = -1;
+  /** Per symbol: position of its latest close up to `#through`, -1 before its first. */
+  readonly #latest: Int32Array;
+  /** Per symbol: position of the close last sent. */
+  readonly #sent: Int32Array;
+
+  constructor(
+    private readonly tape: MarketTape,
+    private readonly varWindow: number,
+  ) {
+    this.#latest = new Int32Array(tape.series.length).fill(-1);
+    this.#sent = new Int32Array(tape.series.length).fill(-1);
+  }
+
+  /** Tells `risk` (and `portfolio`, when given) everything that changed up to and including slice `k`. */
+  send(k: number, system: ActorSystem, risk: ActorRef<RiskProtocol>, portfolio: ActorRef<PortfolioProtocol> | undefined): void {
+    const { tape } = this;
+    for (let b = tape.sliceStart[this.#through + 1]!, end = tape.sliceStart[k + 1]!; b < end; b++) this.#latest[tape.symbolOf[b]!] = tape.positionOf[b]!;
+    this.#through = Math.max(this.#through, k);
+    let marks: Record<string, number> | undefined;
+    for (let s = 0; s < this.#latest.length; s++) {
+      const position = this.#latest[s]!;
+      if (position === this.#sent[s]) continue;
+      this.#sent[s] = position;
+      const series = tape.series[s]!;
+      const bar = series.bars[position]!;
+      system.tell(risk, { type: 'risk.priceUpdate', symbol: series.symbol, price: bar.close, time: bar.time });
+      const returns = returnWindow(tape.closes[s]!, position, this.varWindow);
+      if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns });
+      if (portfolio !== undefined) (marks ??= {})[series.symbol] = bar.close;
+    }
+    if (marks !== undefined) system.tell(portfolio!, { type: 'portfolio.markPrices', prices: marks, time: tape.timeOf(k) });
+  }
+}

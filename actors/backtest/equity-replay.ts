@@ -1,0 +1,75 @@
+import type { Fill } from '../domain/fill.js';
+import { sideSign } from '../domain/order.js';
+import type { Position } from '../domain/position.js';
+import { tradePosition } from '../portfolio/portfolio-state.js';
+import type { MarketTape } from './market-tape.js';
+import type { EquityPoint } from './metrics.js';
+
+/**
+ * The equity and gross exposure after each time slice, replayed from the venue's fills (each at a slice's
+ * open, before its closes) and the slices' closes. It repeats the portfolio's own arithmetic, operation for
+ * operation, so the curve is bit for bit the portfolio's equity after each slice's marks:
+ * - positions through `tradePosition`, cash as `applyFill` books it (`cash - signed x price - commission`);
+ * - marks as `applyFill` (the fill price, unless a later mark exists) and `markPrices` (a finite positive
+ *   close not older than the mark) set them;
+ * - equity as the portfolio settles it: `cash + sum of quantity x mark` over non-flat positions, in the order
+ *   of the portfolio's positions record (first traded first, integer-like symbols ahead).
+ * Gross exposure is the sum of |quantity x last close| over symbols in the order they were first filled.
+ * It needs one number per symbol per slice instead of a new immutable portfolio state.
+ */
+export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCash: number): EquityPoint[] {
+  const symbols = tape.series.length;
+  const indexOf = new Map(tape.series.map((s, i) => [s.symbol, i]));
+  const markPrice = new Float64Array(symbols);
+  const markTime = new Float64Array(symbols).fill(Number.NEGATIVE_INFINITY);
+  /** NaN until the symbol's first close (closes themselves are validated finite). */
+  const lastClose = new Float64Array(symbols).fill(Number.NaN);
+  /** Keyed like the portfolio's positions record, so that Object.values walks them in the same order. */
+  const positions: Record<string, { readonly index: number; position: Position }> = {};
+  let inRecordOrder: { readonly index: number; position: Position }[] = [];
+  const inFillOrder: { readonly index: number; position: Position }[] = [];
+  let cash = initialCash;
+  let f = 0;
+  const curve: EquityPoint[] = [];
+  const { sliceStart, symbolOf, positionOf, closes } = tape;
+  for (let k = 0; k < tape.slices.length; k++) {
+    const time = tape.timeOf(k);
+    for (; f < fills.length && fills[f]!.time <= time; f++) {
+      const fill = fills[f]!;
+      const index = indexOf.get(fill.symbol)!;
+      let held = positions[fill.symbol];
+      if (held === undefined) {
+        held = positions[fill.symbol] = { index, position: { symbol: fill.symbol, quantity: 0, averageCost: 0, realizedPnl: 0 } };
+        inRecordOrder = Object.values(positions);
+        inFillOrder.push(held);
+      }
+      const signed = sideSign(fill.side) * fill.quantity;
+      held.position = tradePosition(held.position, signed, fill.price);
+      cash = cash - signed * fill.price - fill.commission;
+      if (!(markTime[index]! > fill.time)) {
+        markPrice[index] = fill.price;
+        markTime[index] = fill.time;
+      }
+    }
+    for (let b = sliceStart[k]!; b < sliceStart[k + 1]!; b++) {
+      const index = symbolOf[b]!;
+      const close = closes[index]![positionOf[b]!]!;
+      lastClose[index] = close;
+      if (Number.isFinite(close) && close > 0 && !(markTime[index]! > time)) {
+        markPrice[index] = close;
+        markTime[index] = time;
+      }
+    }
+    let marked = 0;
+    for (const { index, position } of inRecordOrder) {
+      if (position.quantity !== 0) marked += position.quantity * (markTime[index] === Number.NEGATIVE_INFINITY ? position.averageCost : markPrice[index]!);
+    }
+    let gross = 0;
+    for (const { index, position } of inFillOrder) {
+      const close = lastClose[index]!;
+      gross += Math.abs(position.quantity * (Number.isNaN(close) ? 0 : close));
+    }
+    curve.push({ time, equity: cash + marked, grossExposure: gross });
+  }
+  return curve;
+}
