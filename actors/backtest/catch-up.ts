@@ -1,6 +1,6 @@
 import type { ActorRef } from '../../runtime/ref.js';
 import type { ActorSystem } from '../../runtime/system.js';
-import { returnWindow } from '../market/return-windows.js';
+import { simpleReturns } from '../market/return-windows.js';
 import type { PortfolioProtocol } from '../portfolio/protocol.js';
 import type { RiskProtocol } from '../risk/protocol.js';
 import type { MarketTape } from './market-tape.js';
@@ -11,6 +11,10 @@ import type { MarketTape } from './market-tape.js';
  * returns window as of that close (what `ReturnWindows` would hold after being fed every bar), and the
  * portfolio one mark with those closes. Afterwards a risk check sees exactly the prices, returns and
  * marks it would have seen had it been fed every bar.
+ *
+ * Without the pre-trade VaR check no check reads returns; only the risk actor's display VaR would, and
+ * nothing can ask a backtest's private risk actor for it. Then windows are not sent at all (`varWindow` 0):
+ * they were most of a catch-up's cost (a 252-return copy per symbol, and the risk actor's copy of it).
  */
 export class MarketCatchUp {
   /** Last slice taken into account. */
@@ -19,13 +23,17 @@ export class MarketCatchUp {
   readonly #latest: Int32Array;
   /** Per symbol: position of the close last sent. */
   readonly #sent: Int32Array;
+  /** Per symbol: every simple return of its closes, computed once; return `i - 1` ends at close `i`. */
+  readonly #returns: readonly number[][];
 
   constructor(
     private readonly tape: MarketTape,
+    /** Returns per window; 0 sends none. */
     private readonly varWindow: number,
   ) {
     this.#latest = new Int32Array(tape.series.length).fill(-1);
     this.#sent = new Int32Array(tape.series.length).fill(-1);
+    this.#returns = varWindow === 0 ? [] : tape.closes.map((closes) => simpleReturns(closes, 1, closes.length - 1));
   }
 
   /** Tells `risk` (and `portfolio`, when given) everything that changed up to and including slice `k`. */
@@ -41,8 +49,8 @@ export class MarketCatchUp {
       const series = tape.series[s]!;
       const bar = series.bars[position]!;
       system.tell(risk, { type: 'risk.priceUpdate', symbol: series.symbol, price: bar.close, time: bar.time });
-      const returns = returnWindow(tape.closes[s]!, position, this.varWindow);
-      if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns });
+      // The window after close `position`, as `returnWindow(closes, position, varWindow)` gives it.
+      if (position > 0 && this.varWindow > 0) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns: this.#returns[s]!.slice(Math.max(0, position - this.varWindow), position) });
       if (portfolio !== undefined) (marks ??= {})[series.symbol] = bar.close;
     }
     if (marks !== undefined) system.tell(portfolio!, { type: 'portfolio.markPrices', prices: marks, time: tape.timeOf(k) });

@@ -195,6 +195,7 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
       ? eagerFeed(system, clock, path)
       : lazyFeed(system, clock, path, {
         marksEverySlice: limits.maxDailyLoss !== null || limits.maxDrawdownPct !== null,
+        returnsForVar: limits.maxPostTradeVar !== null,
         ...(internals.slicesPerChunk === undefined ? {} : { slicesPerChunk: internals.slicesPerChunk }),
       });
     const strategy = system.spawn(cls, 'strategy', { strategyId: cls.kind, portfolioId: BACKTEST_PORTFOLIO_ID, symbols, params, risk: feed.risk }) as ActorRef<StrategyProtocol>;

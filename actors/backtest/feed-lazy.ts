@@ -26,6 +26,8 @@ export interface LazyFeedOptions {
    * would when fed every bar. Otherwise marks go only with catch-ups.
    */
   readonly marksEverySlice: boolean;
+  /** Send returns windows to risk with catch-ups: only the pre-trade VaR check reads them (`maxPostTradeVar`). */
+  readonly returnsForVar: boolean;
   readonly slicesPerChunk?: number;
 }
 
@@ -52,7 +54,7 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
     risk: placedRef<RiskProtocol>(ORDERS_PATH),
     async run({ strategy, tape, venue, onProgress }) {
       const { slices } = tape;
-      const catchUp = new MarketCatchUp(tape, path.varWindow);
+      const catchUp = new MarketCatchUp(tape, options.returnsForVar ? path.varWindow : 0);
       /** Risk (prices, returns) and, unless marked every slice, the portfolio see every close up to slice `k`. */
       const catchUpTo = async (k: number): Promise<void> => {
         if (k < 0) return;

@@ -42,44 +42,49 @@ export class MarketTape {
 
   /** `series` in symbol name order, as `seriesBySymbol` returns them. */
   constructor(readonly series: readonly SymbolSeries[]) {
-    let total = 0;
-    for (const s of series) total += s.bars.length;
-    const all = new Float64Array(total);
-    let n = 0;
-    for (const s of series) for (const bar of s.bars) all[n++] = bar.time;
-    all.sort();
-    let distinct = 0;
-    for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[i - 1]) all[distinct++] = all[i]!;
-    const times = all.subarray(0, distinct);
-    // The slice of every bar: each symbol's bars are in time order, so one forward walk per symbol.
-    const sliceOf = series.map((s) => {
-      const out = new Int32Array(s.bars.length);
-      let k = s.bars.length === 0 ? 0 : lowerBound(times, s.bars[0]!.time);
-      for (let j = 0; j < s.bars.length; j++) {
-        const time = s.bars[j]!.time;
-        while (times[k]! < time) k++;
+    const timesOf: Float64Array[] = [];
+    const closes: Float64Array[] = [];
+    for (const { bars } of series) {
+      const times = new Float64Array(bars.length);
+      const closesOfSymbol = new Float64Array(bars.length);
+      for (let j = 0; j < bars.length; j++) {
+        times[j] = bars[j]!.time;
+        closesOfSymbol[j] = bars[j]!.close;
+      }
+      timesOf.push(times);
+      closes.push(closesOfSymbol);
+    }
+    this.closes = closes;
+    const times = unionOfSorted(timesOf);
+    // The slice of every bar: each symbol's times are ascending, so one forward walk per symbol.
+    const sliceOf = timesOf.map((own) => {
+      const out = new Int32Array(own.length);
+      let k = own.length === 0 ? 0 : lowerBound(times, own[0]!);
+      for (let j = 0; j < own.length; j++) {
+        while (times[k]! < own[j]!) k++;
         out[j] = k;
       }
       return out;
     });
-    this.sliceStart = new Int32Array(distinct + 1);
-    for (const slicesOfSymbol of sliceOf) for (const k of slicesOfSymbol) this.sliceStart[k + 1]!++;
-    for (let k = 0; k < distinct; k++) this.sliceStart[k + 1]! += this.sliceStart[k]!;
+    const total = sliceOf.reduce((n, own) => n + own.length, 0);
+    this.sliceStart = new Int32Array(times.length + 1);
+    for (const own of sliceOf) for (let j = 0; j < own.length; j++) this.sliceStart[own[j]! + 1]!++;
+    for (let k = 0; k < times.length; k++) this.sliceStart[k + 1]! += this.sliceStart[k]!;
     this.symbolOf = new Int32Array(total);
     this.positionOf = new Int32Array(total);
-    for (let k = 0; k < distinct; k++) this.slices.push([]);
-    const cursor = this.sliceStart.slice(0, distinct);
-    series.forEach((s, symbol) => {
-      const slicesOfSymbol = sliceOf[symbol]!;
-      for (let j = 0; j < s.bars.length; j++) {
-        const k = slicesOfSymbol[j]!;
+    for (let k = 0; k < times.length; k++) this.slices.push(new Array<Bar>(this.sliceStart[k + 1]! - this.sliceStart[k]!));
+    const cursor = this.sliceStart.slice(0, times.length);
+    for (let symbol = 0; symbol < series.length; symbol++) {
+      const { bars } = series[symbol]!;
+      const own = sliceOf[symbol]!;
+      for (let j = 0; j < bars.length; j++) {
+        const k = own[j]!;
         const b = cursor[k]!++;
         this.symbolOf[b] = symbol;
         this.positionOf[b] = j;
-        this.slices[k]!.push(s.bars[j]!);
+        this.slices[k]![b - this.sliceStart[k]!] = bars[j]!;
       }
-    });
-    this.closes = series.map((s) => Float64Array.from(s.bars, (bar) => bar.close));
+    }
   }
 
   get barCount(): number {
@@ -90,6 +95,30 @@ export class MarketTape {
   timeOf(k: number): number {
     return this.slices[k]![0]!.time;
   }
+}
+
+/** The distinct values of ascending lists, ascending: merged pairwise, so without sorting all of them. */
+function unionOfSorted(lists: readonly Float64Array[]): Float64Array {
+  let level = lists.map((list) => mergeDistinct(list, new Float64Array(0)));
+  if (level.length === 0) return new Float64Array(0);
+  while (level.length > 1) {
+    const next: Float64Array[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeDistinct(level[i]!, level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+function mergeDistinct(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (n === 0 || out[n - 1] !== v) out[n++] = v;
+  }
+  return out.subarray(0, n);
 }
 
 function lowerBound(sorted: Float64Array, value: number): number {

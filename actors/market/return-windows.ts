@@ -2,17 +2,24 @@
 export const DEFAULT_VAR_WINDOW_RETURNS = 252;
 
 /**
+ * The simple returns `closes[i] / closes[i - 1] - 1` for `i` from `from` to `to` (inclusive), oldest first:
+ * the one formula behind every VaR window.
+ */
+export function simpleReturns(closes: ArrayLike<number>, from: number, to: number): number[] {
+  const returns: number[] = [];
+  for (let i = Math.max(1, from); i <= to; i++) returns.push(closes[i]! / closes[i - 1]! - 1);
+  return returns;
+}
+
+/**
  * The last `size` simple returns of `closes` up to and including `closes[end]`, oldest first, as a new
- * array; undefined when `end` is 0 (a first close has no return). The one formula behind every VaR window:
- * `ReturnWindows` applies it to the closes it keeps, the backtest engine to whole series with an end index.
+ * array; undefined when `end` is 0 (a first close has no return). `ReturnWindows` applies it to the closes
+ * it keeps; the backtest engine slices `simpleReturns` of a whole series, which holds the same numbers.
  *
  * @example returnWindow([100, 110, 99], 2, 252) // [0.1, -0.1] (up to rounding)
  */
 export function returnWindow(closes: ArrayLike<number>, end: number, size: number): number[] | undefined {
-  if (end < 1) return undefined;
-  const window: number[] = [];
-  for (let i = Math.max(1, end - size + 1); i <= end; i++) window.push(closes[i]! / closes[i - 1]! - 1);
-  return window;
+  return end < 1 ? undefined : simpleReturns(closes, end - size + 1, end);
 }
 
 /**
