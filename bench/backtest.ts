@@ -1,12 +1,14 @@
 /**
  * Bars/s through the actor backtest (moving-average crossover) against a plain loop computing the same
- * strategy with the same fill model in the same run.
- *   npm run bench -- backtest [--json] [--data DIR] [--fast 10] [--slow 30]
+ * strategy with the same fill model in the same run; and bars/s of a strategy that never orders, the
+ * engine's own cost per bar.
+ *   npm run bench -- backtest [--json] [--quick] [--data DIR] [--fast 10] [--slow 30]
  * Without --data it generates seeded synthetic bars, so it runs anywhere.
  */
 import { loadCsvDir, SMA, SyntheticFeed } from '../actors/market/index.js';
 import type { Bar } from '../actors/domain/index.js';
 import { runBacktest } from '../actors/backtest/index.js';
+import { SmaCross } from '../actors/strategy/index.js';
 import { arg, median, now, perSecond, progress, report } from './_harness.js';
 
 const dataDir = arg('data');
@@ -78,6 +80,18 @@ for (let i = 0; i < runs + 1; i++) {
   last = await runBacktest({ strategy: 'sma-cross', params: { fast, slow, notional }, bars, commission: { kind: 'none' }, initialCash: 10_000_000, limits });
   if (i > 0) actorRates.push(perSecond(bars.length, now() - t0));
 }
+/** The crossover's indicators on every bar, and never an order: what the engine costs with no order path. */
+class SmaWatch extends SmaCross {
+  protected override submit(): string {
+    return '';
+  }
+}
+const idleRates: number[] = [];
+for (let i = 0; i < runs + 1; i++) {
+  const t0 = now();
+  await runBacktest({ strategy: SmaWatch, params: { fast, slow, notional }, bars, commission: { kind: 'none' }, initialCash: 10_000_000, limits });
+  if (i > 0) idleRates.push(perSecond(bars.length, now() - t0));
+}
 const loopRates: number[] = [];
 let reference = { trades: 0, pnl: 0 };
 for (let i = 0; i < runs + 1; i++) {
@@ -86,17 +100,22 @@ for (let i = 0; i < runs + 1; i++) {
   if (i > 0) loopRates.push(perSecond(bars.length, now() - t0));
 }
 const actor = median(actorRates);
+const idle = median(idleRates);
 const loop = median(loopRates);
 const actorPnl = last!.metrics.finalEquity - 10_000_000;
 
 report({
   bench: 'backtest',
-  metrics: { bars_per_s: actor, bars: bars.length, trades: last!.trades.length, pnl: Math.round(actorPnl * 100) / 100, denials: last!.denials.length },
-  baseline: { bars_per_s: loop, bars: bars.length, trades: reference.trades, pnl: Math.round(reference.pnl * 100) / 100 },
-  ratio: { bars_per_s: actor / loop },
+  metrics: {
+    bars_per_s: actor, no_order_bars_per_s: idle, bars: bars.length, orders: last!.fills.length, trades: last!.trades.length,
+    pnl: Math.round(actorPnl * 100) / 100, denials: last!.denials.length,
+  },
+  baseline: { bars_per_s: loop, no_order_bars_per_s: loop, bars: bars.length, trades: reference.trades, pnl: Math.round(reference.pnl * 100) / 100 },
+  ratio: { bars_per_s: actor / loop, no_order_bars_per_s: idle / loop },
   notes: {
     data: source,
     baseline: 'a plain loop computing the same sma-cross signals and next-open fills in the same run',
     ratio: 'actor backtest / plain loop: the cost of the actor machinery (risk checks, OMS, journal, portfolio) per bar',
+    no_order_bars_per_s: 'the same strategy with its orders suppressed: the engine and the strategy actor alone, no order path',
   },
 });

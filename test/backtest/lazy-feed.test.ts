@@ -79,12 +79,16 @@ class Watcher extends Strategy {
   }
 }
 
-test('a strategy that never trades takes its bars in a few large chunks', async (t) => {
+test('a strategy that never trades takes its bars in a few large chunks, and progress is told after each', async (t) => {
   taken.length = 0;
   const series = bars(400, 4);
-  const r = await runBacktest({ strategy: Watcher, bars: series }, { slicesPerChunk: 100 });
+  const progress: [number, number][] = [];
+  const r = await runBacktest({ strategy: Watcher, bars: series, onProgress: (done, total) => progress.push([done, total]) }, { slicesPerChunk: 100 });
   const slices = r.equityCurve.length;
   t.is(taken.length, Math.ceil(slices / 100));
   t.deepEqual(taken.map((c) => c.to - c.from), taken.map((c) => Math.min(100, slices - c.from)));
   t.deepEqual(r.fills, []);
+  t.is(progress.length, taken.length);
+  t.deepEqual(progress.at(-1), [series.length, series.length]);
+  t.true(progress.every(([done], i) => i === 0 || done > progress[i - 1]![0]));
 });
