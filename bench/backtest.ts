@@ -5,6 +5,7 @@
  *   npm run bench -- backtest [--json] [--quick] [--data DIR] [--fast 10] [--slow 30]
  * Without --data it generates seeded synthetic bars, so it runs anywhere.
  */
+import { cpus, loadavg } from 'node:os';
 import { loadCsvDir, SMA, SyntheticFeed } from '../actors/market/index.js';
 import type { Bar } from '../actors/domain/index.js';
 import { runBacktest } from '../actors/backtest/index.js';
@@ -117,5 +118,6 @@ report({
     baseline: 'a plain loop computing the same sma-cross signals and next-open fills in the same run',
     ratio: 'actor backtest / plain loop: the cost of the actor machinery (risk checks, OMS, journal, portfolio) per bar',
     no_order_bars_per_s: 'the same strategy with its orders suppressed: the engine and the strategy actor alone, no order path',
+    machine: `${cpus().length} CPUs, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   },
 });
