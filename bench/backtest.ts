@@ -108,7 +108,7 @@ const actorPnl = last!.metrics.finalEquity - 10_000_000;
 report({
   bench: 'backtest',
   metrics: {
-    bars_per_s: actor, no_order_bars_per_s: idle, bars: bars.length, orders: last!.fills.length, trades: last!.trades.length,
+    bars_per_s: actor, no_order_bars_per_s: idle, bars: bars.length, fills: last!.fills.length, trades: last!.trades.length,
     pnl: Math.round(actorPnl * 100) / 100, denials: last!.denials.length,
   },
   baseline: { bars_per_s: loop, no_order_bars_per_s: loop, bars: bars.length, trades: reference.trades, pnl: Math.round(reference.pnl * 100) / 100 },
