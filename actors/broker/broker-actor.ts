@@ -93,6 +93,10 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
   }
 
+  override snapshotEventsPerWeight(): number {
+    return this.props.snapshotEventsPerWeight ?? super.snapshotEventsPerWeight();
+  }
+
   /** An OMS order weighs about one journal event, a kept fill half, a used token an eighth. */
   override snapshotWeight(books: BrokerBooks): number {
     let fills = 0;

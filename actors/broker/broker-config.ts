@@ -23,6 +23,8 @@ export interface BrokerActorProps {
   readonly retainFills?: number;
   /** Events between snapshots; default 1,000. */
   readonly snapshotEveryEvents?: number;
+  /** Events a snapshot waits for per unit of the book's size; default 8 (`SNAPSHOT_EVENTS_PER_WEIGHT`). */
+  readonly snapshotEventsPerWeight?: number;
   /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
   readonly epoch?: number;
 }

@@ -32,6 +32,8 @@ export interface PortfolioActorProps {
   readonly markJournalIntervalMs?: number;
   /** Events between snapshots; default 1,000. */
   readonly snapshotEveryEvents?: number;
+  /** Events a snapshot waits for per unit of the books' size; default 8 (`SNAPSHOT_EVENTS_PER_WEIGHT`). */
+  readonly snapshotEventsPerWeight?: number;
   /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
   readonly epoch?: number;
 }
@@ -84,6 +86,10 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
 
   override snapshotEveryEvents(): number {
     return this.props.snapshotEveryEvents ?? super.snapshotEveryEvents();
+  }
+
+  override snapshotEventsPerWeight(): number {
+    return this.props.snapshotEventsPerWeight ?? super.snapshotEventsPerWeight();
   }
 
   /** A fill id or an equity point weighs about an eighth of a journal event. */

@@ -65,7 +65,7 @@ test('open orders and rate counts survive a risk restart', async (t) => {
 
 test('a broker recovered from a snapshot and later events has the same book as the one that wrote them', async (t) => {
   // A short retention keeps the book small, so snapshots (spaced by their size) come early.
-  const props = { snapshotEveryEvents: 3, retainTerminalOrders: 5, retainFills: 5 };
+  const props = { snapshotEveryEvents: 3, snapshotEventsPerWeight: 2, retainTerminalOrders: 5, retainFills: 5 };
   const h = await orderPath(t, { brokerProps: props, limits: { maxOrdersPerStrategyPerWindow: 100, maxOrdersPerPortfolioPerWindow: 100 } });
   for (let i = 0; i < 30; i++) h.submit({ quantity: 1 + (i % 3) });
   h.submit({ type: 'limit', limitPrice: 95 });

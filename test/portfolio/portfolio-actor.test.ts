@@ -53,7 +53,7 @@ for (const dispatch of ['event-loop', 'manual'] as const) {
   test(`[${dispatch}] equity = cash + sum(quantity x mark) after every one of thousands of random fills and marks`, async (t) => {
     const { system, spawn } = await setup(t, dispatch);
     const updates = collect<PortfolioUpdated>(system, 'portfolio.updated');
-    const ref = spawn({ snapshotEveryEvents: 500 });
+    const ref = spawn({ snapshotEveryEvents: 500, snapshotEventsPerWeight: 2 });
     await system.settled();
     const random = seededRandom(7);
     const symbols = ['AAA', 'BBB', 'CCC', 'DDD'];
@@ -82,7 +82,7 @@ for (const dispatch of ['event-loop', 'manual'] as const) {
     t.true(exposure !== undefined && Math.abs(exposure.net - (snapshot.equity - snapshot.cash)) < 1e-6);
     // A new instance rebuilds the same books from the latest snapshot and the events after it.
     await system.stop(ref);
-    const again = spawn({ snapshotEveryEvents: 500 });
+    const again = spawn({ snapshotEveryEvents: 500, snapshotEventsPerWeight: 2 });
     const recovered = await snapshotOf(system, again);
     const { equityHistory: _a, ...live } = snapshot;
     const { equityHistory: _b, ...back } = recovered.snapshot;
