@@ -3,13 +3,24 @@
  * path are deep-frozen so that no actor can change what another actor received.
  */
 export function deepFreeze<T>(value: T): T {
-  freezeInto(value, new WeakSet());
+  try {
+    freezeInto(value, 0);
+  } finally {
+    deep.clear();
+  }
   return value;
 }
 
-function freezeInto(value: unknown, seen: WeakSet<object>): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
-  seen.add(value);
+/** Levels frozen without bookkeeping: messages are shallow. Deeper, shared and cyclic values are tracked. */
+const SHALLOW_LEVELS = 8;
+const deep = new Set<object>();
+
+function freezeInto(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= SHALLOW_LEVELS) {
+    if (deep.has(value)) return;
+    deep.add(value);
+  }
   Object.freeze(value);
-  for (const key of Object.keys(value)) freezeInto((value as Record<string, unknown>)[key], seen);
+  for (const key of Object.keys(value)) freezeInto((value as Record<string, unknown>)[key], depth + 1);
 }

@@ -11,7 +11,19 @@ const GRID_EPSILON = 1e-9;
  * (`0.01` -> 2, `0.05` -> 2, `1e-7` -> 7, `25` -> 0).
  */
 export function decimalPlaces(x: number): number {
+  const known = placesOf.get(x);
+  if (known !== undefined) return known;
   if (!Number.isFinite(x)) throw new RangeError(`decimalPlaces: ${x} is not finite`);
+  const places = placesFromText(x);
+  // Tick and lot sizes repeat on every order: remember a few (formatting a number costs about 0.5 us).
+  if (placesOf.size < PLACES_MEMO_SIZE) placesOf.set(x, places);
+  return places;
+}
+
+const PLACES_MEMO_SIZE = 256;
+const placesOf = new Map<number, number>();
+
+function placesFromText(x: number): number {
   const text = Math.abs(x).toString();
   const exp = text.indexOf('e');
   const mantissa = exp === -1 ? text : text.slice(0, exp);
