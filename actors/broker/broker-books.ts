@@ -102,7 +102,12 @@ export function applyOpened(books: BrokerBooks, event: Extract<BrokerJournalEven
   });
   books.opened += 1;
   if (books.opened % TOKEN_PRUNE_EVERY_OPENS === 0) {
-    for (const [id, expiresAt] of books.tokens) if (expiresAt <= event.time) books.tokens.delete(id);
+    // forEach, not for-of with destructuring: no [id, expiresAt] pair allocated per token held.
+    const tokens = books.tokens;
+    const now = event.time;
+    tokens.forEach((expiresAt, id) => {
+      if (expiresAt <= now) tokens.delete(id);
+    });
   }
   return { kind: 'created', order: submitted };
 }
