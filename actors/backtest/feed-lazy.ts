@@ -72,7 +72,8 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
         if (single) {
           await catchUpTo(next - 1);
           clock.advanceTo(time);
-          if (venue.pendingOrders > 0) path.feedVenue(slices[next]!);
+          // Only bars that can fill something: a paper venue's bar for a symbol with no pending order is a no-op.
+          if (venue.pendingOrders > 0) path.feedVenue(slices[next]!.filter((bar) => venue.pendingOrdersFor(bar.symbol) > 0));
           await settle(system);
         }
         pacer.taken = next;

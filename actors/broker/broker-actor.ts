@@ -331,12 +331,16 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     this.record({ kind: 'report', report, time: now });
     const order = result.order;
     const events = ctx.system.events;
+    // The portfolio hears of a fill before the strategy: an order the strategy sends from onFill then
+    // reaches the risk actor after the portfolio's update that carries the fill's position.
+    if (result.fill !== undefined) {
+      const portfolio = this.props.portfolioRefs?.[order.order.portfolioId] ?? this.props.portfolioRef;
+      if (portfolio !== undefined) ctx.tell(portfolio, portfolioFill(result.fill, this.props.brokerId, result.fillSeq));
+    }
     const update = brokerOrderUpdate(order, now);
     if (route?.replyTo !== undefined) ctx.tell(route.replyTo, update);
     if (events.hasListeners('broker.orderUpdate')) events.publish(update);
     if (result.fill !== undefined) {
-      const portfolio = this.props.portfolioRefs?.[order.order.portfolioId] ?? this.props.portfolioRef;
-      if (portfolio !== undefined) ctx.tell(portfolio, portfolioFill(result.fill, this.props.brokerId, result.fillSeq));
       const fill = brokerFill(result.fill);
       if (route?.replyTo !== undefined) ctx.tell(route.replyTo, fill);
       if (events.hasListeners('broker.fill')) events.publish(fill);

@@ -182,6 +182,13 @@ export class PaperVenue implements Venue {
     return this.#live.size;
   }
 
+  /** Orders for `symbol` submitted and not yet done: a backtest feeds a symbol's bar only while it has some. */
+  pendingOrdersFor(symbol: string): number {
+    let n = 0;
+    for (const p of this.#live.values()) if (p.order.symbol === symbol) n++;
+    return n;
+  }
+
   /** Every fill so far, in execution order: the ground truth. */
   fills(): readonly VenueFill[] {
     return [...this.#fills];

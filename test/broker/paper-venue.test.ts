@@ -261,3 +261,22 @@ test('a new paper venue (after a restart or a failover) never reissues an execut
   t.not(first.fills()[0]!.fillId, second.fills()[0]!.fillId);
   t.is(new PaperVenue({ registry, clock, mode: 'backtest', idPrefix: 'node1' }).name, 'paper');
 });
+
+test('pendingOrdersFor counts a symbol\'s orders until they are done', async (t) => {
+  const clock = new ManualClock(Date.UTC(2024, 0, 2));
+  const registry = new InstrumentRegistry([
+    { symbol: 'AAPL', tickSize: 0.01, lotSize: 1, currency: 'USD', tradable: true },
+    { symbol: 'MSFT', tickSize: 0.01, lotSize: 1, currency: 'USD', tradable: true },
+  ]);
+  const venue = new PaperVenue({ registry, clock, mode: 'backtest', commission: { kind: 'none' } });
+  const base = { portfolioId: 'p1', side: 'buy' as const, quantity: 1, tif: 'gtc' as const };
+  await venue.submit({ ...base, clientOrderId: 'a1', symbol: 'AAPL', type: 'market' });
+  await venue.submit({ ...base, clientOrderId: 'a2', symbol: 'AAPL', type: 'limit', limitPrice: 1 });
+  await venue.submit({ ...base, clientOrderId: 'm1', symbol: 'MSFT', type: 'market' });
+  t.deepEqual([venue.pendingOrders, venue.pendingOrdersFor('AAPL'), venue.pendingOrdersFor('MSFT'), venue.pendingOrdersFor('NVDA')], [3, 2, 1, 0]);
+  clock.advance(60_000);
+  venue.onBar({ symbol: 'AAPL', interval: '1m', time: clock.now(), open: 100, high: 101, low: 99, close: 100, volume: 1_000 });
+  t.deepEqual([venue.pendingOrders, venue.pendingOrdersFor('AAPL'), venue.pendingOrdersFor('MSFT')], [2, 1, 1], 'the market order filled; the limit rests');
+  await venue.cancel('a2');
+  t.is(venue.pendingOrdersFor('AAPL'), 0);
+});

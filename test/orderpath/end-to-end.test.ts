@@ -6,10 +6,11 @@ import { attachOrderPath } from '../../actors/broker/services.js';
 import { InstrumentRegistry } from '../../actors/domain/instrument.js';
 import { portfolioGetSnapshot } from '../../actors/portfolio/protocol.js';
 import type { PortfolioSnapshotReply } from '../../actors/portfolio/protocol.js';
-import { riskPriceUpdate, riskReturnsUpdate } from '../../actors/risk/protocol.js';
-import type { RiskOrderDenied } from '../../actors/risk/protocol.js';
+import { riskPriceUpdate, riskReturnsUpdate, riskSubmitOrder } from '../../actors/risk/protocol.js';
+import type { RiskOrderDenied, RiskProtocol } from '../../actors/risk/protocol.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
-import { ActorKinds } from '../../runtime/index.js';
+import { Actor, ActorKinds } from '../../runtime/index.js';
+import type { ActorContext, ActorRef, Message } from '../../runtime/index.js';
 import { collect, testSystem } from '../helpers/system.js';
 import { sqliteBackend } from '../persistence/backends.js';
 import {
@@ -117,3 +118,30 @@ test('the order path spawns by kind name from plain, serialisable props', async 
   t.is((await reply).snapshot.positions.AAPL?.quantity, 10);
   t.true(inbox.some((m) => m.type === 'broker.fill'));
 });
+
+/** Buys, and sells what it bought as soon as the fill arrives (a take-profit placed from onFill). */
+class SellOnFill extends Actor<Message, { readonly risk: ActorRef<RiskProtocol>; readonly inbox: Message[] }> {
+  receive(msg: Message, ctx: ActorContext<Message>): void {
+    if (msg.type === 'go') return ctx.tell(this.props.risk, riskSubmitOrder(order({ symbol: 'MSFT', quantity: 5 })));
+    this.props.inbox.push(msg);
+    if (msg.type !== 'broker.fill') return;
+    const { fill } = msg as BrokerFill;
+    if (fill.side === 'buy') ctx.tell(this.props.risk, riskSubmitOrder(order({ symbol: 'MSFT', side: 'sell', type: 'limit', limitPrice: 210, quantity: fill.quantity })));
+  }
+}
+
+for (const dispatch of ['event-loop', 'manual'] as const) {
+  test(`[${dispatch}] an order sent from a fill sees that fill's position: the portfolio hears of a fill before the strategy`, async (t) => {
+    const h = await orderPath(t, { dispatch });
+    const inbox: Message[] = [];
+    const strategy = h.system.spawn(SellOnFill, 'sell-on-fill', { risk: h.risk, inbox });
+    h.system.tell(strategy, { type: 'go' });
+    await h.settle();
+    await h.bar(1, 201, { symbol: 'MSFT' });
+    // MSFT is not shortable: had the sell reached risk before the portfolio's update, it would be a short sale.
+    t.deepEqual(inbox.filter((m) => m.type === 'risk.orderDenied'), []);
+    const sells = (inbox.filter((m) => m.type === 'broker.orderUpdate') as BrokerOrderUpdate[]).filter((u) => u.order.order.side === 'sell');
+    t.true(sells.length > 0 && sells.every((u) => u.order.status !== 'rejected'));
+    t.deepEqual((await h.portfolioSnapshot()).positions.MSFT?.quantity, 5);
+  });
+}
