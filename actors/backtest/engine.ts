@@ -164,7 +164,7 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
   const first = slices[0]![0]!;
   const clock = new SimulatedClock(first.time);
   const system = ActorSystem.create({ node: 'backtest', clock, dispatch: 'manual', logger: config.logger ?? pino({ level: 'silent' }) });
-  const journal = new MemoryJournal({ clock });
+  const journal = new MemoryJournal({ clock, keep: 'values' });
   attachPersistence(system, { journal, snapshots: new MemorySnapshotStore(journal, { clock }) });
   const registry = new InstrumentRegistry(config.instruments ?? symbols.map(defaultInstrument));
   const venue = new PaperVenue({

@@ -5,26 +5,45 @@ import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../jour
 
 interface Stream {
   epoch: number;
-  readonly payloads: Uint8Array[];
+  /** Codec bytes, or the frozen events themselves when the journal keeps values. */
+  readonly payloads: unknown[];
   readonly epochs: number[];
   readonly timestamps: number[];
   readonly writers: (string | undefined)[];
 }
 
+/** Options of a {@link MemoryJournal}. */
+export interface MemoryJournalOptions {
+  readonly codec?: Codec;
+  readonly clock?: { now(): number };
+  /**
+   * `bytes` (the default): events are stored as codec bytes, so they round-trip exactly as on disk and an
+   * event the codec cannot encode is refused as it would be there. `values`: events are deep-frozen and kept
+   * as they are, with no encoding; for a run whose journal is thrown away (a backtest), where encoding
+   * every event cost about a tenth of the run. Nothing can change a kept event afterwards: writing to it throws.
+   */
+  readonly keep?: 'bytes' | 'values';
+}
+
 /**
  * A journal in process memory: the same expected-seq and epoch rules as the durable backends, events
- * stored as codec bytes (so they round-trip exactly as on disk), and no I/O, so an append settles in a
- * microtask. For backtests and tests; nothing survives the process.
+ * stored as codec bytes (so they round-trip exactly as on disk) or, with `keep: 'values'`, as frozen
+ * values, and no I/O, so an append settles in a microtask. For backtests and tests; nothing survives the
+ * process.
  */
 export class MemoryJournal implements Journal {
   readonly #streams = new Map<string, Stream>();
   readonly #codec: Codec;
   readonly #clock: { now(): number };
+  readonly #values: boolean;
   #closed = false;
 
-  constructor(options: { codec?: Codec; clock?: { now(): number } } = {}) {
+  constructor(options: MemoryJournalOptions = {}) {
     this.#codec = options.codec ?? new Codec();
     this.#clock = options.clock ?? Date;
+    const keep = options.keep ?? 'bytes';
+    if (keep !== 'bytes' && keep !== 'values') throw new InvalidPersistenceArgumentError('keep', `must be 'bytes' or 'values', was ${String(keep)}`);
+    this.#values = keep === 'values';
   }
 
   #stream(id: string): Stream {
@@ -43,7 +62,7 @@ export class MemoryJournal implements Journal {
     if (!Array.isArray(events) || events.length === 0) throw new InvalidPersistenceArgumentError('events', 'must be a non-empty array');
     checkInteger('expectedSeq', opts.expectedSeq, 0);
     checkInteger('epoch', opts.epoch, 0);
-    const payloads = events.map((e) => this.#codec.encodeValue(e));
+    const payloads = this.#values ? events.map(freezeDeep) : events.map((e) => this.#codec.encodeValue(e));
     const s = this.#stream(persistenceId);
     const error = checkAgainstHead(persistenceId, { highestSeq: s.payloads.length, epoch: s.epoch }, opts.expectedSeq, opts.epoch);
     if (error !== undefined) throw error;
@@ -69,7 +88,7 @@ export class MemoryJournal implements Journal {
     for (let seq = range.fromSeq; seq <= end; seq++) {
       const i = seq - 1;
       const writerId = s.writers[i];
-      yield { persistenceId, seq, epoch: s.epochs[i]!, event: this.#codec.decodeValue(s.payloads[i]!), timestamp: s.timestamps[i]!, ...(writerId === undefined ? {} : { writerId }) };
+      yield { persistenceId, seq, epoch: s.epochs[i]!, event: this.#values ? s.payloads[i] : this.#codec.decodeValue(s.payloads[i] as Uint8Array), timestamp: s.timestamps[i]!, ...(writerId === undefined ? {} : { writerId }) };
     }
   }
 
@@ -96,3 +115,14 @@ export class MemoryJournal implements Journal {
     this.#closed = true;
   }
 }
+
+/** Freezes a plain value and what it holds (a journal event: shallow, acyclic; a cycle is refused). */
+function freezeDeep<T>(value: T, depth = 0): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_EVENT_DEPTH) throw new InvalidPersistenceArgumentError('events', `nesting deeper than ${MAX_EVENT_DEPTH} levels (a cycle?)`);
+  Object.freeze(value);
+  for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key], depth + 1);
+  return value;
+}
+
+const MAX_EVENT_DEPTH = 64;

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { ConcurrencyError, FencedError, MemoryJournal, MemorySnapshotStore, SnapshotAheadOfJournalError } from '../../persistence/index.js';
+import { ConcurrencyError, FencedError, InvalidPersistenceArgumentError, MemoryJournal, MemorySnapshotStore, SnapshotAheadOfJournalError } from '../../persistence/index.js';
 
-test('the memory journal keeps the expected-seq and epoch rules of the durable journals', async (t) => {
-  const journal = new MemoryJournal();
+for (const keep of ['bytes', 'values'] as const) test(`the memory journal (keep: ${keep}) keeps the expected-seq and epoch rules of the durable journals`, async (t) => {
+  const journal = new MemoryJournal({ keep });
   t.deepEqual(await journal.append('p', [{ a: 1 }, { a: 2 }], { expectedSeq: 0, epoch: 1 }), { fromSeq: 1, toSeq: 2 });
   await t.throwsAsync(journal.append('p', [{ a: 3 }], { expectedSeq: 1, epoch: 1 }), { instanceOf: ConcurrencyError });
   await journal.append('p', [{ a: 3 }], { expectedSeq: 2, epoch: 2 });
@@ -25,6 +25,22 @@ test('events are stored as codec bytes, so a caller mutating its object afterwar
     t.deepEqual(e.event, { qty: 1, nested: { x: -0 } });
     t.true(Object.is((e.event as typeof event).nested.x, -0));
   }
+});
+
+test('keep: values stores the events themselves, frozen, so nobody can change what the journal holds', async (t) => {
+  const journal = new MemoryJournal({ keep: 'values' });
+  const event = { qty: 1, nested: { list: [1, 2] } };
+  await journal.append('p', [event], { expectedSeq: 0, epoch: 1 });
+  t.true(Object.isFrozen(event) && Object.isFrozen(event.nested) && Object.isFrozen(event.nested.list));
+  t.throws(() => {
+    (event as { qty: number }).qty = 99;
+  }, { instanceOf: TypeError });
+  for await (const e of journal.read('p')) t.is(e.event, event);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  await t.throwsAsync(journal.append('p', [cyclic], { expectedSeq: 1, epoch: 1 }), { instanceOf: InvalidPersistenceArgumentError });
+  t.is(await journal.highestSeq('p'), 1, 'the refused append stored nothing');
+  t.throws(() => new MemoryJournal({ keep: 'json' as never }), { instanceOf: InvalidPersistenceArgumentError });
 });
 
 test('memory snapshots refuse an older epoch or a seq beyond the journal, and keep the newest ones', async (t) => {
