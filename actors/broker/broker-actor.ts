@@ -12,6 +12,7 @@ import {
   hydrateBrokerBooks, plainRef, replayBrokerEvent,
 } from './broker-books.js';
 import type { BookedReport, BrokerBooks, BrokerJournalEvent, BrokerRetention, BrokerSnapshot } from './broker-books.js';
+import type { UsedTokenSet } from '../risk/used-tokens.js';
 import type { BrokerActorProps } from './broker-config.js';
 export type { BrokerActorProps } from './broker-config.js';
 import { issueNonce, nonceStatus } from './broker-nonce.js';
@@ -68,6 +69,11 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
   readonly #sent = new Set<string>();
   /** Orders whose write-ahead journal entry is not committed yet: nothing may send them. */
   readonly #unjournaled = new Set<string>();
+  /** The live model's used tokens as `verifyApproval` reads and adds them (one adapter, not one per order). */
+  readonly #seen: UsedTokenSet = {
+    has: (id) => this.live.tokens.has(id),
+    add: (id, expiresAt) => void this.live.tokens.set(id, expiresAt),
+  };
 
   persistenceId(): string {
     return `broker-${this.props.brokerId}`;
@@ -198,8 +204,7 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     const books = this.live;
     const approved = msg.approved;
     const replyTo = isActorRef(msg.replyTo) ? msg.replyTo : undefined;
-    const seen = { has: (id: string) => books.tokens.has(id), add: (id: string, expiresAt: number) => void books.tokens.set(id, expiresAt) };
-    const verdict = verifyApproval(approved, { key: this.#key, now, seen });
+    const verdict = verifyApproval(approved, { key: this.#key, now, seen: this.#seen });
     const clientOrderId = clientOrderIdOf(approved);
     const targets = [replyTo, ctx.sender];
     if (!verdict.ok) {

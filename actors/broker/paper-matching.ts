@@ -33,13 +33,11 @@ function clampToLimit(price: number, order: VenueOrder): number {
  */
 export function matchBar(order: VenueOrder, bar: Bar, triggeredBefore: boolean, slippageBps: number, tickSize: number): MatchOutcome {
   const buy = order.side === 'buy';
-  const limitReached = (limit: number) => (buy ? bar.low <= limit : bar.high >= limit);
-  const limitPrice = (limit: number) => clampToLimit(roundToTick(buy ? Math.min(bar.open, limit) : Math.max(bar.open, limit), tickSize), order);
   switch (order.type) {
     case 'market':
       return { triggered: false, price: takerPrice(bar.open, order.side, slippageBps, tickSize) };
     case 'limit':
-      return limitReached(order.limitPrice!) ? { triggered: false, price: limitPrice(order.limitPrice!) } : { triggered: false };
+      return limitReached(bar, buy, order.limitPrice!) ? { triggered: false, price: barLimitPrice(bar, buy, order.limitPrice!, tickSize, order) } : { triggered: false };
     case 'stop': {
       if (triggeredBefore) return { triggered: true, price: takerPrice(bar.open, order.side, slippageBps, tickSize) };
       const stop = order.stopPrice!;
@@ -49,7 +47,7 @@ export function matchBar(order: VenueOrder, bar: Bar, triggeredBefore: boolean, 
     }
     case 'stop_limit': {
       const limit = order.limitPrice!;
-      if (triggeredBefore) return limitReached(limit) ? { triggered: true, price: limitPrice(limit) } : { triggered: true };
+      if (triggeredBefore) return limitReached(bar, buy, limit) ? { triggered: true, price: barLimitPrice(bar, buy, limit, tickSize, order) } : { triggered: true };
       const stop = order.stopPrice!;
       if (buy ? bar.high < stop : bar.low > stop) return { triggered: false };
       const trigger = roundToTick(buy ? Math.max(bar.open, stop) : Math.min(bar.open, stop), tickSize);
@@ -57,6 +55,16 @@ export function matchBar(order: VenueOrder, bar: Bar, triggeredBefore: boolean, 
       return within ? { triggered: true, price: trigger } : { triggered: true };
     }
   }
+}
+
+// Plain functions rather than closures per call: the dev-time transform names every closure it creates.
+function limitReached(bar: Bar, buy: boolean, limit: number): boolean {
+  return buy ? bar.low <= limit : bar.high >= limit;
+}
+
+/** A limit fill on a bar: the better of the open and the limit, on the tick grid, never through the limit. */
+function barLimitPrice(bar: Bar, buy: boolean, limit: number, tickSize: number, order: VenueOrder): number {
+  return clampToLimit(roundToTick(buy ? Math.min(bar.open, limit) : Math.max(bar.open, limit), tickSize), order);
 }
 
 /**
@@ -68,10 +76,6 @@ export function matchBar(order: VenueOrder, bar: Bar, triggeredBefore: boolean, 
 export function matchQuote(order: VenueOrder, quote: Quote, triggeredBefore: boolean, slippageBps: number, tickSize: number): MatchOutcome {
   const buy = order.side === 'buy';
   const touch = buy ? quote.ask : quote.bid;
-  const asLimit = (triggered: boolean): MatchOutcome => {
-    const limit = order.limitPrice!;
-    return (buy ? touch <= limit : touch >= limit) ? { triggered, price: clampToLimit(roundToTick(touch, tickSize), order) } : { triggered };
-  };
   let triggered = triggeredBefore;
   if ((order.type === 'stop' || order.type === 'stop_limit') && !triggered) {
     const reference = quote.last ?? touch;
@@ -83,7 +87,9 @@ export function matchQuote(order: VenueOrder, quote: Quote, triggeredBefore: boo
     case 'stop':
       return { triggered, price: takerPrice(touch, order.side, slippageBps, tickSize) };
     case 'limit':
-    case 'stop_limit':
-      return asLimit(triggered);
+    case 'stop_limit': {
+      const limit = order.limitPrice!;
+      return (buy ? touch <= limit : touch >= limit) ? { triggered, price: clampToLimit(roundToTick(touch, tickSize), order) } : { triggered };
+    }
   }
 }
