@@ -262,17 +262,18 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
   #submit(order: OmsOrder, ctx: ActorContext<BrokerProtocol>): void {
     const id = order.clientOrderId;
     this.#sent.add(id);
-    const self = ctx.self;
-    const nonce = this.#nonce;
-    const outcome = (fields: { ack?: SubmitAck; error?: unknown }): void => ctx.system.tell(self, Object.freeze({ type: 'broker.submitOutcome', nonce, clientOrderId: id, ...fields }));
     let submitted: Promise<SubmitAck>;
     try {
       submitted = this.#venue.submit(venueOrderOf(order.order));
     } catch (error) {
-      return outcome({ error });
+      return this.#tellOutcome(ctx, id, { error });
     }
     // A plain `sent` needs nothing: the venue's reports follow. Only a duplicate or a failure comes back.
-    void this.track(submitted.then((ack) => (ack.outcome === 'sent' ? undefined : outcome({ ack })), (error: unknown) => outcome({ error })));
+    void this.track(submitted.then((ack) => (ack.outcome === 'sent' ? undefined : this.#tellOutcome(ctx, id, { ack })), (error: unknown) => this.#tellOutcome(ctx, id, { error })));
+  }
+
+  #tellOutcome(ctx: ActorContext<BrokerProtocol>, clientOrderId: string, fields: { ack?: SubmitAck; error?: unknown }): void {
+    ctx.system.tell(ctx.self, Object.freeze({ type: 'broker.submitOutcome', nonce: this.#nonce, clientOrderId, ...fields }));
   }
 
   #onSubmitOutcome(clientOrderId: string, ack: SubmitAck | undefined, error: unknown, ctx: ActorContext<BrokerProtocol>): void {
