@@ -7,7 +7,7 @@ import { migratePostgres } from './postgres/postgres-migrations.js';
 import { createPool } from './postgres/postgres-pool.js';
 import { DEFAULT_PG_SCHEMA } from './postgres/postgres-schema.js';
 import { SqliteBarStore } from './sqlite/sqlite-bar-store.js';
-import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { closeSqliteDatabase, openSqliteDatabase } from './sqlite/sqlite-database.js';
 import type { SqliteSynchronous } from './sqlite/sqlite-database.js';
 import { SqliteJournal } from './sqlite/sqlite-journal.js';
 import { PostgresSnapshotStore } from './postgres/postgres-snapshot-store.js';
@@ -74,7 +74,7 @@ export async function openPersistence(config: PersistenceConfig): Promise<Persis
       bars,
       close: async () => {
         await Promise.all([journal.close(), snapshots.close(), bars.close()]);
-        db.close();
+        await closeSqliteDatabase(db);
       },
     };
   }

@@ -3,7 +3,7 @@ import type { Bar, Interval } from '../../actors/domain/bar.js';
 import { prepareBarBatch } from '../bar-store.js';
 import type { BarStore } from '../bar-store.js';
 import { StoreClosedError } from '../errors.js';
-import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
+import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 type BarRow = [time: number, open: number, high: number, low: number, close: number, volume: number];
@@ -80,7 +80,7 @@ export class SqliteBarStore implements BarStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsDb) this.#db.close();
+    if (this.#ownsDb) await closeSqliteDatabase(this.#db);
   }
 
   #checkOpen(): void {

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { BifrostError } from '../../runtime/errors.js';
 import { InvalidPersistenceArgumentError, StorageError } from '../errors.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { WAL_SAFETY_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import type { DEFAULT_WAL_CHECKPOINT_BYTES } from './wal-checkpointer.js';
 
 /**
  * `NORMAL` (the default) makes a commit durable against a process crash but not against power loss
@@ -13,12 +15,20 @@ export type SqliteSynchronous = 'NORMAL' | 'FULL';
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * WAL pages written before SQLite copies them back into the database file (SQLite's own default is
- * 1,000). Many actors appending at once dirty one B-tree page each per commit; a longer WAL lets a page
- * changed by many commits be copied back once, which measured ~45% more interleaved appends per second,
- * for a WAL of up to ~40 MB (4 KiB pages).
+ * WAL pages written before the writing connection copies them back into the database file itself, when
+ * checkpoints are `inline` (SQLite's own default is 1,000). Many actors appending at once dirty one B-tree
+ * page each per commit; a longer WAL lets a page changed by many commits be copied back once, which
+ * measured ~45% more interleaved appends per second, for a WAL of up to ~40 MB (4 KiB pages).
  */
 export const DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
+ * `background` (the default for a database file): a worker thread checkpoints the WAL once it passes
+ * {@link DEFAULT_WAL_CHECKPOINT_BYTES}, so no commit stalls on a checkpoint (see `WalCheckpointer`); the
+ * writing connection keeps a far larger automatic checkpoint as a safety net. `inline`: SQLite's
+ * automatic checkpoint, run by the commit that crosses `walAutocheckpointPages`.
+ */
+export type SqliteCheckpointMode = 'background' | 'inline';
 
 /** Options for {@link openSqliteDatabase}. */
 export interface SqliteOpenOptions {
@@ -26,8 +36,27 @@ export interface SqliteOpenOptions {
   readonly synchronous?: SqliteSynchronous;
   /** Default {@link DEFAULT_SQLITE_BUSY_TIMEOUT_MS}. */
   readonly busyTimeoutMs?: number;
-  /** Default {@link DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES}. */
+  /** With `inline` checkpoints; default {@link DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES}. */
   readonly walAutocheckpointPages?: number;
+  /** Default `background` (`inline` for an in-memory database). */
+  readonly checkpoint?: SqliteCheckpointMode;
+  /** With `background` checkpoints: WAL bytes that start one; default {@link DEFAULT_WAL_CHECKPOINT_BYTES}. */
+  readonly walCheckpointBytes?: number;
+}
+
+const checkpointers = new WeakMap<Database.Database, WalCheckpointer>();
+
+/** The background checkpointer of a database opened by {@link openSqliteDatabase}, if it has one. */
+export function walCheckpointerOf(db: Database.Database): WalCheckpointer | undefined {
+  return checkpointers.get(db);
+}
+
+/** Stops the database's background checkpointer, if any, then closes the connection. */
+export async function closeSqliteDatabase(db: Database.Database): Promise<void> {
+  const checkpointer = checkpointers.get(db);
+  checkpointers.delete(db);
+  await checkpointer?.stop();
+  db.close();
 }
 
 /**
@@ -49,8 +78,16 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}
     if (!Number.isSafeInteger(walPages) || walPages < 0) {
       throw new InvalidPersistenceArgumentError('walAutocheckpointPages', `must be a non-negative integer, was ${walPages}`);
     }
-    db.pragma(`wal_autocheckpoint = ${walPages}`);
+    const mode = options.checkpoint ?? (db.memory ? 'inline' : 'background');
+    if (mode !== 'background' && mode !== 'inline') throw new InvalidPersistenceArgumentError('checkpoint', `must be 'background' or 'inline', was ${String(mode)}`);
+    const walBytes = options.walCheckpointBytes;
+    if (walBytes !== undefined && !(Number.isSafeInteger(walBytes) && walBytes > 0)) {
+      throw new InvalidPersistenceArgumentError('walCheckpointBytes', `must be a positive integer, was ${walBytes}`);
+    }
+    const background = mode === 'background' && !db.memory;
+    db.pragma(`wal_autocheckpoint = ${background ? WAL_SAFETY_AUTOCHECKPOINT_PAGES : walPages}`);
     migrateSqlite(db);
+    if (background) checkpointers.set(db, new WalCheckpointer(db.name, walBytes === undefined ? {} : { thresholdBytes: walBytes }));
     return db;
   } catch (error) {
     db.close();

@@ -8,7 +8,7 @@ import { PagedReader, pagedRead } from '../paged-reader.js';
 import type { BlockRow } from '../paged-reader.js';
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
-import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
+import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 /** Options for {@link SqliteJournal}. */
@@ -142,7 +142,7 @@ export class SqliteJournal implements Journal {
     if (this.#closed) return;
     this.#closed = true;
     await this.#commits.drain();
-    if (this.#ownsDb) this.#db.close();
+    if (this.#ownsDb) await closeSqliteDatabase(this.#db);
   }
 
   #head(persistenceId: string): JournalHead {

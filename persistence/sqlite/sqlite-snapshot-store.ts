@@ -4,7 +4,7 @@ import { checkInteger, checkPersistenceId } from '../append-request.js';
 import { CorruptRecordError, FencedError, SnapshotAheadOfJournalError, StoreClosedError } from '../errors.js';
 import { DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
 import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
-import { openSqliteDatabase, sqliteCall } from './sqlite-database.js';
+import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 
 /** Options for {@link SqliteSnapshotStore}. */
@@ -96,7 +96,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsDb) this.#db.close();
+    if (this.#ownsDb) await closeSqliteDatabase(this.#db);
   }
 
   #checkOpen(): void {
