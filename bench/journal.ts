@@ -8,7 +8,8 @@
  * insert; for the concurrent writers, 100 rows of 100 ids per transaction; a paged SELECT without
  * decoding for replay). The journal itself stores one row per append (a block): its replay figure reads
  * 1,000-event appends, and sqlite_replay_1event_appends_eps a stream of one-event appends (one row per
- * event again), against the same raw replay. PostgreSQL: BIFROST_BENCH_PG or
+ * event again), against the same raw replay. Each figure is the median of 5 runs (1 with --quick), taken
+ * alternately with its baseline's so that load from elsewhere on the machine falls on both. PostgreSQL: BIFROST_BENCH_PG or
  * BIFROST_TEST_PG (default postgres://postgres@127.0.0.1:5432/test); a temporary schema is dropped after.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,10 +28,10 @@ import {
 } from '../persistence/index.js';
 import type { Journal } from '../persistence/index.js';
 import { Codec } from '../runtime/codec/index.js';
-import { medianOf, now, perSecond, progress, report, round } from './_harness.js';
+import { median, now, perSecond, progress, report, round } from './_harness.js';
 
 const quick = process.argv.includes('--quick');
-const RUNS = quick ? 1 : 3;
+const RUNS = quick ? 1 : 5;
 const BATCH = 100;
 const WRITERS = 100;
 const PG_URL = process.env.BIFROST_BENCH_PG ?? process.env.BIFROST_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -228,6 +229,26 @@ async function rawPostgres(pool: Pool, schema: string) {
 // ---------- runs ----------
 
 type Figures = Record<string, number>;
+type Scenario = () => Promise<number> | number;
+
+/**
+ * Runs a raw baseline and the journal's scenario alternately, RUNS times each after a warm-up of each,
+ * and returns both medians: load from other work on the machine then falls on both sides of a ratio,
+ * not on whichever side happened to run during it.
+ */
+async function paired(raw: Scenario, ours: Scenario): Promise<[raw: number, ours: number]> {
+  await raw();
+  await ours();
+  const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+  const rates: [number[], number[]] = [[], []];
+  for (let i = 0; i < RUNS; i++) {
+    gc();
+    rates[0].push(await raw());
+    gc();
+    rates[1].push(await ours());
+  }
+  return [median(rates[0]), median(rates[1])];
+}
 
 async function benchSqlite(metrics: Figures, baseline: Figures): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bifrost-bench-journal-'));
@@ -237,27 +258,34 @@ async function benchSqlite(metrics: Figures, baseline: Figures): Promise<void> {
     const raw = rawSqlite(rawDb);
     const journal = SqliteJournal.open(join(dir, 'journal.db'));
     progress('sqlite: one at a time');
-    baseline.sqlite_append_single_eps = await medianOf(RUNS, () => raw.single(size.single));
-    metrics.sqlite_append_single_eps = await medianOf(RUNS, () => appendOneAtATime(journal, size.single));
+    [baseline.sqlite_append_single_eps, metrics.sqlite_append_single_eps] = await paired(
+      () => raw.single(size.single),
+      () => appendOneAtATime(journal, size.single),
+    );
     progress('sqlite: batches of 100');
     let rawId = '';
-    baseline.sqlite_append_batch100_eps = await medianOf(RUNS, () => {
-      const r = raw.batched(size.batched);
-      rawId = r.id;
-      return r.rate;
-    });
-    metrics.sqlite_append_batch100_eps = await medianOf(RUNS, () => appendBatched(journal, size.batched));
+    [baseline.sqlite_append_batch100_eps, metrics.sqlite_append_batch100_eps] = await paired(
+      () => {
+        const r = raw.batched(size.batched);
+        rawId = r.id;
+        return r.rate;
+      },
+      () => appendBatched(journal, size.batched),
+    );
     progress(`sqlite: ${WRITERS} concurrent writers`);
-    baseline.sqlite_append_concurrent_eps = await medianOf(RUNS, () => raw.interleaved(size.concurrent));
-    metrics.sqlite_append_concurrent_eps = await medianOf(RUNS, () => appendConcurrently(journal, size.concurrent));
+    [baseline.sqlite_append_concurrent_eps, metrics.sqlite_append_concurrent_eps] = await paired(
+      () => raw.interleaved(size.concurrent),
+      () => appendConcurrently(journal, size.concurrent),
+    );
     progress('sqlite: replay');
     const id = await fill(journal, size.batched);
-    baseline.sqlite_replay_eps = await medianOf(RUNS, () => raw.replay(rawId));
-    metrics.sqlite_replay_eps = await medianOf(RUNS, () => replay(journal, id));
+    [baseline.sqlite_replay_eps, metrics.sqlite_replay_eps] = await paired(() => raw.replay(rawId), () => replay(journal, id));
     progress('sqlite: replay of one-event appends');
     const singles = await fillOneEventAppends(journal, size.singlesReplay);
-    baseline.sqlite_replay_1event_appends_eps = baseline.sqlite_replay_eps;
-    metrics.sqlite_replay_1event_appends_eps = await medianOf(RUNS, () => replay(journal, singles));
+    [baseline.sqlite_replay_1event_appends_eps, metrics.sqlite_replay_1event_appends_eps] = await paired(
+      () => raw.replay(rawId),
+      () => replay(journal, singles),
+    );
     await journal.close();
     rawDb.close();
   } finally {
@@ -276,23 +304,28 @@ async function benchPostgres(metrics: Figures, baseline: Figures): Promise<void>
     const raw = await rawPostgres(pool, rawSchema);
     const journal = new PostgresJournal(pool, { schema });
     progress('postgres: one at a time');
-    baseline.pg_append_single_eps = await medianOf(RUNS, () => raw.single(size.single));
-    metrics.pg_append_single_eps = await medianOf(RUNS, () => appendOneAtATime(journal, size.single));
+    [baseline.pg_append_single_eps, metrics.pg_append_single_eps] = await paired(
+      () => raw.single(size.single),
+      () => appendOneAtATime(journal, size.single),
+    );
     progress('postgres: batches of 100');
     let rawId = '';
-    baseline.pg_append_batch100_eps = await medianOf(RUNS, async () => {
-      const r = await raw.batched(size.batched);
-      rawId = r.id;
-      return r.rate;
-    });
-    metrics.pg_append_batch100_eps = await medianOf(RUNS, () => appendBatched(journal, size.batched));
+    [baseline.pg_append_batch100_eps, metrics.pg_append_batch100_eps] = await paired(
+      async () => {
+        const r = await raw.batched(size.batched);
+        rawId = r.id;
+        return r.rate;
+      },
+      () => appendBatched(journal, size.batched),
+    );
     progress(`postgres: ${WRITERS} concurrent writers`);
-    baseline.pg_append_concurrent_eps = await medianOf(RUNS, () => raw.interleaved(size.concurrent));
-    metrics.pg_append_concurrent_eps = await medianOf(RUNS, () => appendConcurrently(journal, size.concurrent));
+    [baseline.pg_append_concurrent_eps, metrics.pg_append_concurrent_eps] = await paired(
+      () => raw.interleaved(size.concurrent),
+      () => appendConcurrently(journal, size.concurrent),
+    );
     progress('postgres: replay');
     const id = await fill(journal, size.batched);
-    baseline.pg_replay_eps = await medianOf(RUNS, () => raw.replay(rawId));
-    metrics.pg_replay_eps = await medianOf(RUNS, () => replay(journal, id));
+    [baseline.pg_replay_eps, metrics.pg_replay_eps] = await paired(() => raw.replay(rawId), () => replay(journal, id));
     await journal.close();
   } finally {
     for (const s of [schema, rawSchema]) await pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
