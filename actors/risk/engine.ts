@@ -5,8 +5,9 @@ import { signApproval } from './approval.js';
 import { runRiskChecks, RISK_CHECKS } from './checks.js';
 import type { NamedRiskCheck } from './checks.js';
 import type { RiskContext, RiskPortfolioView } from './context.js';
+import { DayTradeBook } from './day-trade-book.js';
 import type { DayTradeFill, DayTradeLedger } from './day-trades.js';
-import { EMPTY_DAY_TRADE_LEDGER, recordDayTradeFill } from './day-trades.js';
+import { EMPTY_DAY_TRADE_LEDGER } from './day-trades.js';
 import type { Denial } from './denial.js';
 import { deny } from './denial.js';
 import type { RiskLimits } from './limits.js';
@@ -84,7 +85,7 @@ export class RiskEngine {
   #seq: number;
   #tradingState: TradingState;
   readonly #rate: RateCounter;
-  #dayTrades: Record<string, DayTradeLedger>;
+  readonly #dayTrades = new Map<string, DayTradeBook>();
   readonly #openOrders = new Map<string, Set<string>>();
   readonly #portfolios = new Map<string, RiskPortfolioView>();
   readonly #lastPrices: Record<string, number> = {};
@@ -100,7 +101,8 @@ export class RiskEngine {
     this.#seq = initial.seq ?? 0;
     this.#tradingState = initial.tradingState ?? 'ACTIVE';
     this.#rate = RateCounter.from(initial.rate ?? EMPTY_RATE_LIMIT_STATE);
-    this.#dayTrades = { ...(initial.dayTrades ?? {}) };
+    const ledgers = initial.dayTrades ?? {};
+    for (const portfolioId of Object.keys(ledgers)) this.#dayTrades.set(portfolioId, this.#dayTradeBook(ledgers[portfolioId]));
     for (const [portfolioId, ids] of Object.entries(initial.openOrders ?? {})) this.#openOrders.set(portfolioId, new Set(ids));
   }
 
@@ -129,7 +131,7 @@ export class RiskEngine {
       lastPrices: this.#lastPrices,
       openOrders: open.size - (retry ? 1 : 0),
       rate: this.#rate.view(),
-      dayTrades: this.#dayTrades[order.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER,
+      dayTrades: this.#dayTrades.get(order.portfolioId)?.view() ?? EMPTY_DAY_TRADE_LEDGER,
       returns: this.#returns as ReturnHistory,
     };
     const denial = runRiskChecks(order, ctx, this.#checks);
@@ -237,8 +239,13 @@ export class RiskEngine {
 
   /** Books a fill for the pattern-day-trader rule; `positionBefore` is the portfolio's position just before it. */
   recordFill(fill: DayTradeFill & { readonly portfolioId: string }, positionBefore: number): void {
-    const ledger = this.#dayTrades[fill.portfolioId] ?? EMPTY_DAY_TRADE_LEDGER;
-    this.#dayTrades[fill.portfolioId] = recordDayTradeFill(ledger, fill, positionBefore, this.#limits.tradingTimeZone, this.#limits.pdtMaxDayTrades);
+    let book = this.#dayTrades.get(fill.portfolioId);
+    if (book === undefined) this.#dayTrades.set(fill.portfolioId, (book = this.#dayTradeBook()));
+    book.record(fill, positionBefore);
+  }
+
+  #dayTradeBook(from?: DayTradeLedger): DayTradeBook {
+    return new DayTradeBook(this.#limits.tradingTimeZone, this.#limits.pdtMaxDayTrades, from);
   }
 
   /** Releases an open order when the broker reports it terminal. Returns whether it was open. */
@@ -255,6 +262,8 @@ export class RiskEngine {
   state(): RiskEngineState {
     const openOrders: Record<string, readonly string[]> = {};
     for (const [portfolioId, ids] of this.#openOrders) openOrders[portfolioId] = [...ids];
-    return { seq: this.#seq, tradingState: this.#tradingState, rate: this.#rate.state(), dayTrades: { ...this.#dayTrades }, openOrders };
+    const dayTrades: Record<string, DayTradeLedger> = {};
+    for (const [portfolioId, book] of this.#dayTrades) dayTrades[portfolioId] = book.state();
+    return { seq: this.#seq, tradingState: this.#tradingState, rate: this.#rate.state(), dayTrades, openOrders };
   }
 }

@@ -25,15 +25,9 @@ export { checkDailyLoss, checkOpenOrders, checkPatternDayTrader, checkPortfolioR
 export { EMPTY_RATE_LIMIT_STATE, RateCounter, countInWindow, portfolioKey, recordEvent, strategyKey } from './rate-limit.js';
 export type { RateLimitState } from './rate-limit.js';
 
-export {
-  DAY_TRADE_RETENTION_BUSINESS_DAYS,
-  EMPTY_DAY_TRADE_LEDGER,
-  businessDaysEndingAt,
-  dayTradesInWindow,
-  recordDayTradeFill,
-  tradingDay,
-  wouldBeDayTrade,
-} from './day-trades.js';
+export { DAY_TRADE_RETENTION_BUSINESS_DAYS, EMPTY_DAY_TRADE_LEDGER, dayTradesInWindow, wouldBeDayTrade } from './day-trades.js';
+export { DayTradeBook, recordDayTradeFill } from './day-trade-book.js';
+export { businessDaysEndingAt, tradingDay } from './trading-calendar.js';
 export type { DayTrade, DayTradeFill, DayTradeLedger } from './day-trades.js';
 
 export { historicalVar, normalCdf, normalQuantile, parametricVar, portfolioVar, postTradeExposures, varReport } from './var.js';

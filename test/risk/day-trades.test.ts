@@ -1,5 +1,7 @@
 import test from 'ava';
-import { EMPTY_DAY_TRADE_LEDGER, businessDaysEndingAt, dayTradesInWindow, recordDayTradeFill, tradingDay, wouldBeDayTrade } from '../../actors/risk/day-trades.js';
+import { recordDayTradeFill } from '../../actors/risk/day-trade-book.js';
+import { EMPTY_DAY_TRADE_LEDGER, dayTradesInWindow, wouldBeDayTrade } from '../../actors/risk/day-trades.js';
+import { businessDaysEndingAt, tradingDay } from '../../actors/risk/trading-calendar.js';
 import type { DayTradeFill, DayTradeLedger } from '../../actors/risk/day-trades.js';
 
 const TZ = 'America/New_York';
