@@ -232,9 +232,9 @@ export class RiskEngine {
     if (Number.isFinite(price) && price > 0) this.#lastPrices[symbol] = price;
   }
 
-  /** Replaces a symbol's daily return history (oldest first). */
+  /** Replaces a symbol's daily return history (oldest first); a frozen array is kept as it is, anything else copied. */
   updateReturns(symbol: string, returns: readonly number[]): void {
-    this.#returns[symbol] = Object.freeze([...returns]);
+    this.#returns[symbol] = Array.isArray(returns) && Object.isFrozen(returns) ? returns : Object.freeze([...returns]);
   }
 
   /** Books a fill for the pattern-day-trader rule; `positionBefore` is the portfolio's position just before it. */

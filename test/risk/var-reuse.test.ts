@@ -145,3 +145,24 @@ test("the engine's VaR after updateReturns equals VaR computed from scratch on t
   engine.updateReturns('MSFT', second.MSFT);
   t.deepEqual(engine.varOf('p1'), { report: expected(second) });
 });
+
+test('updateReturns keeps a frozen series as given and copies a mutable one: VaR is the same either way, and later writes to a mutable series do not reach it', (t) => {
+  const engine = (): RiskEngine => {
+    const e = new RiskEngine({ riskId: 'risk', key: Buffer.alloc(32, 1), registry, limits: DEFAULT_RISK_LIMITS });
+    e.updatePortfolio({ ...portfolio, positions: { AAPL: 100, MSFT: -40 }, marks: { AAPL: 100, MSFT: 200 } }, NOW);
+    return e;
+  };
+  const exposures = { AAPL: 10_000, MSFT: -8_000 };
+  const given = { AAPL: series(250, 8), MSFT: series(250, 9) };
+  const expected = { report: varReport(exposures, given) };
+  const mutable = engine();
+  const frozenCopy = engine();
+  for (const [s, r] of Object.entries(given)) {
+    mutable.updateReturns(s, r);
+    frozenCopy.updateReturns(s, Object.freeze([...r]));
+  }
+  t.deepEqual(frozenCopy.varOf('p1'), expected);
+  t.deepEqual(mutable.varOf('p1'), expected);
+  given.AAPL.fill(-0.5);
+  t.deepEqual(mutable.varOf('p1'), expected);
+});
