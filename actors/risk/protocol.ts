@@ -192,14 +192,15 @@ export function riskPortfolioUpdate(view: RiskPortfolioView, time: number, fill?
 
 /**
  * Builds a frozen `risk.portfolioUpdate` without copying: `view` (fresh from `toRiskView`, say) is
- * frozen in place with its records, so the caller must not keep using it. The portfolio actor sends one
- * per fill and mark, where a deep copy would cost more than the update itself.
+ * frozen in place with its records, and so is `fill`, so the caller must not keep using them. The
+ * portfolio actor sends one per fill and mark, where a deep copy would cost more than the update itself
+ * (and V8 freezes a spread copy of the fill through a slow path).
  */
 export function riskPortfolioUpdateOwned(view: RiskPortfolioView, time: number, fill?: RiskBookedFill): RiskPortfolioUpdate {
   Object.freeze(view.positions);
   Object.freeze(view.marks);
   Object.freeze(view);
-  return Object.freeze(fill === undefined ? { type: 'risk.portfolioUpdate', view, time } : { type: 'risk.portfolioUpdate', view, time, fill: Object.freeze({ ...fill }) });
+  return Object.freeze(fill === undefined ? { type: 'risk.portfolioUpdate', view, time } : { type: 'risk.portfolioUpdate', view, time, fill: Object.freeze(fill) });
 }
 
 /** Builds a frozen `risk.openOrdersSync`. */
