@@ -103,7 +103,7 @@ export class DayTradeBook {
     const trades = this.#dayTrades;
     let kept = 0;
     for (const t of trades) if (t.day >= oldest) trades[kept++] = t;
-    trades.length = kept;
+    if (kept < trades.length) trades.length = kept;
   }
 
   /** The ledger over the live records: valid until the next `record`. */
