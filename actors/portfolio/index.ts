@@ -16,7 +16,7 @@ export {
 export type { EquityPoint, Exposure, Mark, PortfolioSnapshot, PortfolioState } from './portfolio-state.js';
 
 export { SharedLog } from './shared-log.js';
-export type { LogView } from './shared-log.js';
+export type { LogCursor, LogView } from './shared-log.js';
 
 export {
   portfolioFill,

@@ -22,11 +22,23 @@ export class SharedLog<T> {
 
   /** The view with `item` appended. */
   static append<T>(view: LogView<T>, item: T): LogView<T> {
-    let log = view.log;
-    if (log.#items.length !== view.length) log = new SharedLog(log.#items.slice(0, view.length), log.#keyOf);
+    const next = { log: view.log, length: view.length };
+    SharedLog.push(next, item);
+    return next;
+  }
+
+  /** Appends `item` to the cursor's window in place (a branch copies its prefix first, as `append` does). */
+  static push<T>(cursor: LogCursor<T>, item: T): void {
+    let log = cursor.log;
+    if (log.#items.length !== cursor.length) log = cursor.log = new SharedLog(log.#items.slice(0, cursor.length), log.#keyOf);
     log.#items.push(item);
     if (log.#index !== undefined) log.#index.set(log.#keyOf!(item), log.#items.length - 1);
-    return { log, length: view.length + 1 };
+    cursor.length += 1;
+  }
+
+  /** A view of the cursor's window as it stands now: later pushes do not show in it. */
+  static view<T>(cursor: LogCursor<T>): LogView<T> {
+    return { log: cursor.log, length: cursor.length };
   }
 
   /** Whether the view holds an item with this key (indexed logs only). */
@@ -50,4 +62,10 @@ export class SharedLog<T> {
 export interface LogView<T> {
   readonly log: SharedLog<T>;
   readonly length: number;
+}
+
+/** A window that its one writer advances in place (the actor's live books), instead of a new view per append. */
+export interface LogCursor<T> {
+  log: SharedLog<T>;
+  length: number;
 }
