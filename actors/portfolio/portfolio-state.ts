@@ -1,11 +1,12 @@
 import type { Fill } from '../domain/fill.js';
-import { fillProblems } from '../domain/fill.js';
-import { sideSign } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
 import type { RiskPortfolioView } from '../risk/context.js';
-import { InvalidFillError, InvalidPortfolioError } from './errors.js';
+import { InvalidPortfolioError } from './errors.js';
+import { checkFill, LivePortfolio } from './live-portfolio.js';
 import type { LogView } from './shared-log.js';
 import { SharedLog } from './shared-log.js';
+
+export { tradePosition } from './live-portfolio.js';
 
 /** The latest price of a symbol and when it was observed. */
 export interface Mark {
@@ -89,40 +90,6 @@ export function equityHistory(state: PortfolioState): EquityPoint[] {
   return SharedLog.items(state.equityCurve);
 }
 
-/** A position after trading `signed` units at `price`: average cost, realised P&L, flips through zero. */
-export function tradePosition(position: Position, signed: number, price: number): Position {
-  const { quantity, averageCost } = position;
-  if (quantity === 0 || Math.sign(quantity) === Math.sign(signed)) {
-    const next = quantity + signed;
-    return { ...position, quantity: next, averageCost: (Math.abs(quantity) * averageCost + Math.abs(signed) * price) / Math.abs(next) };
-  }
-  const closed = Math.min(Math.abs(signed), Math.abs(quantity));
-  const realized = closed * (price - averageCost) * Math.sign(quantity);
-  const next = quantity + signed;
-  const averageAfter = next === 0 ? 0 : Math.sign(next) === Math.sign(quantity) ? averageCost : price;
-  return { ...position, quantity: next, averageCost: averageAfter, realizedPnl: position.realizedPnl + realized };
-}
-
-function marked(positions: Readonly<Record<string, Position>>, marks: Readonly<Record<string, Mark>>): number {
-  let sum = 0;
-  for (const p of Object.values(positions)) if (p.quantity !== 0) sum += p.quantity * (marks[p.symbol]?.price ?? p.averageCost);
-  return sum;
-}
-
-function settle(state: PortfolioState, changes: Pick<PortfolioState, 'cash' | 'positions' | 'marks' | 'realizedPnl' | 'commissions' | 'time' | 'fillIds'>): PortfolioState {
-  const equity = changes.cash + marked(changes.positions, changes.marks);
-  const peakEquity = Math.max(state.peakEquity, equity);
-  const drawdown = peakEquity > 0 ? (peakEquity - equity) / peakEquity : 0;
-  return Object.freeze({
-    ...state,
-    ...changes,
-    equity,
-    peakEquity,
-    maxDrawdownPct: Math.max(state.maxDrawdownPct, drawdown),
-    equityCurve: SharedLog.append(state.equityCurve, Object.freeze({ time: changes.time, equity })),
-  });
-}
-
 /**
  * Books a fill: position, average cost, realised P&L, cash (less commission), the symbol's mark (the fill
  * price, unless a later mark exists). Idempotent by fill id: a fill seen before returns `state` itself.
@@ -130,38 +97,14 @@ function settle(state: PortfolioState, changes: Pick<PortfolioState, 'cash' | 'p
  * @example const next = applyFill(state, fill); // next === state when fill.fillId was applied before
  */
 export function applyFill(state: PortfolioState, fill: Fill): PortfolioState {
-  const problems = fillProblems(fill);
-  if (fill.portfolioId !== state.portfolioId) problems.push(`portfolioId ${fill.portfolioId} is not ${state.portfolioId}`);
-  if (problems.length > 0) throw new InvalidFillError(String(fill.fillId), problems);
+  checkFill(state.portfolioId, fill);
   if (hasFill(state, fill.fillId)) return state;
-  const signed = sideSign(fill.side) * fill.quantity;
-  const before = state.positions[fill.symbol] ?? { symbol: fill.symbol, quantity: 0, averageCost: 0, realizedPnl: 0 };
-  const after = Object.freeze(tradePosition(before, signed, fill.price));
-  const mark = state.marks[fill.symbol];
-  const marks = mark !== undefined && mark.time > fill.time ? state.marks : Object.freeze({ ...state.marks, [fill.symbol]: Object.freeze({ price: fill.price, time: fill.time }) });
-  return settle(state, {
-    cash: state.cash - signed * fill.price - fill.commission,
-    positions: Object.freeze({ ...state.positions, [fill.symbol]: after }),
-    marks,
-    realizedPnl: state.realizedPnl + (after.realizedPnl - before.realizedPnl),
-    commissions: state.commissions + fill.commission,
-    time: Math.max(state.time, fill.time),
-    fillIds: SharedLog.append(state.fillIds, fill.fillId),
-  });
+  return LivePortfolio.fromState(state).bookFill(fill).state();
 }
 
 /** Marks symbols to new prices at `time`; a price older than the symbol's current mark is ignored. */
 export function markPrices(state: PortfolioState, prices: Readonly<Record<string, number>>, time: number): PortfolioState {
-  const marks: Record<string, Mark> = { ...state.marks };
-  for (const [symbol, price] of Object.entries(prices)) {
-    if (!Number.isFinite(price) || price <= 0) continue;
-    const current = marks[symbol];
-    if (current === undefined || current.time <= time) marks[symbol] = Object.freeze({ price, time });
-  }
-  return settle(state, {
-    cash: state.cash, positions: state.positions, marks: Object.freeze(marks), realizedPnl: state.realizedPnl,
-    commissions: state.commissions, time: Math.max(state.time, time), fillIds: state.fillIds,
-  });
+  return LivePortfolio.fromState(state).markPrices(prices, time).state();
 }
 
 /** Starts a trading day: the current equity becomes the start-of-day equity (for the daily loss limit). */
@@ -209,8 +152,17 @@ export function toSnapshot(state: PortfolioState): PortfolioSnapshot {
   return { ...rest, fillIds: SharedLog.items(fillIds), equityHistory: SharedLog.items(equityCurve) };
 }
 
-/** A state from its snapshot. */
+/** A state from its snapshot, frozen through its positions and marks (copies: the snapshot is left as it is). */
 export function fromSnapshot(snapshot: PortfolioSnapshot): PortfolioState {
   const { fillIds, equityHistory: history, ...rest } = snapshot;
-  return Object.freeze({ ...rest, fillIds: SharedLog.of(fillIds, (id) => id), equityCurve: SharedLog.of(history) });
+  return Object.freeze({
+    ...rest, positions: frozenCopies(rest.positions), marks: frozenCopies(rest.marks),
+    fillIds: SharedLog.of(fillIds, (id) => id), equityCurve: SharedLog.of(history),
+  });
+}
+
+function frozenCopies<V extends object>(record: Readonly<Record<string, V>>): Readonly<Record<string, V>> {
+  const copy: Record<string, V> = {};
+  for (const key of Object.keys(record)) copy[key] = Object.freeze({ ...record[key]! });
+  return Object.freeze(copy);
 }
