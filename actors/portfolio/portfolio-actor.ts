@@ -1,5 +1,6 @@
 import { fillProblems } from '../domain/fill.js';
 import { JournaledActor, plainRef } from '../domain/journaled-actor.js';
+import type { PlainRef } from '../domain/journaled-actor.js';
 import type { ActorContext } from '../../runtime/actor.js';
 import type { ActorRef } from '../../runtime/ref.js';
 import { brokerReplayFills } from '../broker/protocol.js';
@@ -10,7 +11,8 @@ import {
 } from './portfolio-books.js';
 import { DEFAULT_EQUITY_POINTS_IN_SNAPSHOT } from './portfolio-books.js';
 import type { PortfolioBooks, PortfolioBooksSnapshot, PortfolioJournalEvent } from './portfolio-books.js';
-import { exposure, hasFill, markPrices, toRiskView, toSnapshot, unrealizedPnl } from './portfolio-state.js';
+import type { LivePortfolio } from './live-portfolio.js';
+import { exposure, toSnapshot, unrealizedPnl } from './portfolio-state.js';
 import type { PortfolioState } from './portfolio-state.js';
 import { portfolioSnapshotReply } from './protocol.js';
 import type { PortfolioFill, PortfolioMarkPrices, PortfolioProtocol } from './protocol.js';
@@ -63,6 +65,9 @@ export interface PortfolioFillRejected {
  */
 export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJournalEvent, PortfolioBooks, PortfolioBooksSnapshot, PortfolioActorProps> {
   readonly #replayAsked = new Map<string, { afterSeq: number; at: number }>();
+  /** Who gets `risk.portfolioUpdate`, built from the subscribed refs as they stood (they are only ever added). */
+  #recipients: ActorRef[] = [];
+  #recipientsOf: { readonly refs: readonly PlainRef[]; readonly length: number } | undefined;
 
   persistenceId(): string {
     return `portfolio-${this.props.portfolioId}`;
@@ -94,12 +99,12 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
 
   /** A fill id or an equity point weighs about an eighth of a journal event. */
   override snapshotWeight(books: PortfolioBooks): number {
-    return ((books.state?.fillIds.length ?? 0) + Math.min(books.state?.equityCurve.length ?? 0, DEFAULT_EQUITY_POINTS_IN_SNAPSHOT)) / 8;
+    return ((books.portfolio?.fillCount ?? 0) + Math.min(books.portfolio?.equityPoints ?? 0, DEFAULT_EQUITY_POINTS_IN_SNAPSHOT)) / 8;
   }
 
   /** Creates the portfolio on its first start; then tells the risk actor, and asks known brokers for missed fills. */
   override async onRecovered(books: PortfolioBooks, ctx: ActorContext<PortfolioProtocol>): Promise<void> {
-    if (books.state === undefined) {
+    if (books.portfolio === undefined) {
       const opened: PortfolioJournalEvent = { kind: 'opened', cash: this.props.initialCash, time: ctx.clock.now() };
       replayPortfolioEvent(books, opened, this.props.portfolioId);
       await this.recordNow(opened);
@@ -108,8 +113,8 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
     for (const [brokerId, feed] of books.brokers) if (feed.ref !== undefined) this.#askReplay(brokerId, feed.seq, feed.ref, ctx);
   }
 
-  #state(): PortfolioState {
-    return this.live.state!;
+  #portfolio(): LivePortfolio {
+    return this.live.portfolio!;
   }
 
   handle(msg: PortfolioProtocol, ctx: ActorContext<PortfolioProtocol>): void {
@@ -125,7 +130,7 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
         return this.#changed(ctx);
       }
       case 'portfolio.getSnapshot': {
-        const state = this.#state();
+        const state = this.#portfolio().state();
         return ctx.reply(portfolioSnapshotReply(toSnapshot(state), { exposure: exposure(state), unrealizedPnl: unrealizedPnl(state) }));
       }
       case 'portfolio.fillsHead': {
@@ -141,7 +146,7 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
   #onFill(msg: PortfolioFill, ctx: ActorContext<PortfolioProtocol>): void {
     const { fill, brokerId, seq } = msg;
     const books = this.live;
-    const state = this.#state();
+    const portfolio = this.#portfolio();
     const problems = typeof fill === 'object' && fill !== null ? fillProblems(fill) : ['not a fill'];
     if (problems.length === 0 && fill.portfolioId !== this.props.portfolioId) problems.push(`portfolioId ${fill.portfolioId} is not ${this.props.portfolioId}`);
     if (problems.length > 0) {
@@ -155,13 +160,13 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
       if (ctx.sender !== undefined) this.#askReplay(brokerId, last, ctx.sender, ctx);
       return;
     }
-    if (hasFill(state, fill.fillId)) return;
-    const positionBefore = state.positions[fill.symbol]?.quantity ?? 0;
-    const event: PortfolioJournalEvent = {
-      kind: 'filled', fill,
-      ...(sequenced ? { brokerId, seq } : {}),
-      ...(sequenced && ctx.sender !== undefined ? { brokerRef: plainRef(ctx.sender) } : {}),
-    };
+    if (portfolio.hasFill(fill.fillId)) return;
+    const positionBefore = portfolio.quantityOf(fill.symbol);
+    const event: PortfolioJournalEvent = !sequenced
+      ? { kind: 'filled', fill }
+      : ctx.sender === undefined
+        ? { kind: 'filled', fill, brokerId, seq }
+        : { kind: 'filled', fill, brokerId, seq, brokerRef: this.#brokerRef(brokerId, ctx.sender) };
     replayPortfolioEvent(books, event, this.props.portfolioId);
     // Written behind: a fill lost with a crash is replayed by its broker on the next start.
     this.record(event);
@@ -173,14 +178,12 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
 
   #onMarks(msg: PortfolioMarkPrices, ctx: ActorContext<PortfolioProtocol>): void {
     const books = this.live;
-    books.state = markPrices(this.#state(), msg.prices, msg.time);
+    const portfolio = this.#portfolio().markPrices(msg.prices, msg.time);
     // Marks follow every price; the journal gets one now and then, with every mark held, so that a
     // restart comes back close to the last equity without a journal write per price.
     if (msg.time - books.lastMarkJournaled >= (this.props.markJournalIntervalMs ?? DEFAULT_MARK_JOURNAL_INTERVAL_MS)) {
       books.lastMarkJournaled = msg.time;
-      const prices: Record<string, number> = {};
-      for (const [symbol, mark] of Object.entries(books.state.marks)) prices[symbol] = mark.price;
-      this.record({ kind: 'marked', prices, time: msg.time });
+      this.record({ kind: 'marked', prices: portfolio.markPriceRecord(), time: msg.time });
     }
     this.#changed(ctx);
   }
@@ -196,25 +199,42 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
       replayPortfolioEvent(books, event, this.props.portfolioId);
       this.record(event);
     }
-    ctx.reply(riskPortfolioUpdateOwned(toRiskView(this.#state()), ctx.clock.now()));
+    ctx.reply(riskPortfolioUpdateOwned(this.#portfolio().riskView(), ctx.clock.now()));
   }
 
   #changed(ctx: ActorContext<PortfolioProtocol>, fill?: RiskBookedFill): void {
     this.#tellRisk(ctx, fill);
     const events = ctx.system.events;
     if (events.hasListeners('portfolio.updated')) {
-      const updated: PortfolioUpdated = { type: 'portfolio.updated', portfolioId: this.props.portfolioId, state: this.#state() };
+      const updated: PortfolioUpdated = { type: 'portfolio.updated', portfolioId: this.props.portfolioId, state: this.#portfolio().state() };
       events.publish(Object.freeze(updated));
     }
   }
 
   /** Tells every risk actor (the one in the props and those that subscribed) the new view. */
   #tellRisk(ctx: ActorContext<PortfolioProtocol>, fill?: RiskBookedFill): void {
-    const refs: ActorRef[] = this.props.riskRef === undefined ? [] : [this.props.riskRef];
-    for (const ref of this.live.riskRefs) if (this.props.riskRef === undefined || !sameRef(plainRef(this.props.riskRef), ref)) refs.push(ref);
+    const refs = this.#riskRecipients();
     if (refs.length === 0) return;
-    const update = riskPortfolioUpdateOwned(toRiskView(this.#state()), ctx.clock.now(), fill);
+    const update = riskPortfolioUpdateOwned(this.#portfolio().riskView(), ctx.clock.now(), fill);
     for (const ref of refs) ctx.tell(ref, update);
+  }
+
+  /** The risk actor in the props, then those that subscribed (not it again); rebuilt only after a subscription. */
+  #riskRecipients(): readonly ActorRef[] {
+    const subscribed = this.live.riskRefs;
+    if (this.#recipientsOf?.refs === subscribed && this.#recipientsOf.length === subscribed.length) return this.#recipients;
+    const own = this.props.riskRef;
+    const refs: ActorRef[] = own === undefined ? [] : [own];
+    for (const ref of subscribed) if (own === undefined || !sameRef(plainRef(own), ref)) refs.push(ref);
+    this.#recipients = refs;
+    this.#recipientsOf = { refs: subscribed, length: subscribed.length };
+    return refs;
+  }
+
+  /** The sender as a plain ref: the broker's known one when it is the same actor (one object less per fill). */
+  #brokerRef(brokerId: string, sender: ActorRef): PlainRef {
+    const known = this.live.brokers.get(brokerId)?.ref;
+    return known !== undefined && known.path === sender.path && known.node === sender.node ? known : plainRef(sender);
   }
 
   /** Asks a broker for every fill after `afterSeq`, at most once per `REPLAY_REQUEST_RETRY_MS` for the same gap. */
@@ -227,7 +247,7 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
   }
 
   override inspect(): Record<string, unknown> {
-    const state = this.live?.state;
+    const state = this.live?.portfolio?.state();
     return {
       ...super.inspect(),
       portfolioId: this.props.portfolioId,

@@ -1,7 +1,8 @@
 import type { Fill } from '../domain/fill.js';
 import type { PlainRef } from '../domain/journaled-actor.js';
-import { applyFill, createPortfolio, fromSnapshot, markPrices, startTradingDay, toSnapshot } from './portfolio-state.js';
-import type { PortfolioSnapshot, PortfolioState } from './portfolio-state.js';
+import { LivePortfolio } from './live-portfolio.js';
+import { createPortfolio, fromSnapshot, toSnapshot } from './portfolio-state.js';
+import type { PortfolioSnapshot } from './portfolio-state.js';
 
 /** Equity points a snapshot keeps (the live curve keeps all). */
 export const DEFAULT_EQUITY_POINTS_IN_SNAPSHOT = 10_000;
@@ -25,9 +26,10 @@ export interface BrokerFeed {
   ref?: PlainRef;
 }
 
-/** The portfolio actor's live model. `state` is undefined until the `opened` event. */
+/** The portfolio actor's live model. `portfolio` is undefined until the `opened` event. */
 export interface PortfolioBooks {
-  state: PortfolioState | undefined;
+  /** Changed in place; `portfolio.state()` reads it as a frozen `PortfolioState`. */
+  portfolio: LivePortfolio | undefined;
   readonly brokers: Map<string, BrokerFeed>;
   /** Clock time of the last journaled mark. */
   lastMarkJournaled: number;
@@ -45,7 +47,7 @@ export interface PortfolioBooksSnapshot {
 
 /** An empty model (no portfolio yet). */
 export function emptyPortfolioBooks(): PortfolioBooks {
-  return { state: undefined, brokers: new Map(), lastMarkJournaled: Number.NEGATIVE_INFINITY, riskRefs: [] };
+  return { portfolio: undefined, brokers: new Map(), lastMarkJournaled: Number.NEGATIVE_INFINITY, riskRefs: [] };
 }
 
 /** Records a broker's sequence and ref after one of its fills. */
@@ -66,18 +68,18 @@ export function sameRef(a: PlainRef, b: PlainRef): boolean {
 export function replayPortfolioEvent(books: PortfolioBooks, event: PortfolioJournalEvent, portfolioId: string): PortfolioBooks {
   switch (event.kind) {
     case 'opened':
-      books.state ??= createPortfolio(portfolioId, event.cash, event.time);
+      books.portfolio ??= LivePortfolio.fromState(createPortfolio(portfolioId, event.cash, event.time));
       break;
     case 'filled':
-      if (books.state !== undefined) books.state = applyFill(books.state, event.fill);
+      books.portfolio?.applyFill(event.fill);
       noteBroker(books, event.brokerId, event.seq, event.brokerRef);
       break;
     case 'marked':
-      if (books.state !== undefined) books.state = markPrices(books.state, event.prices, event.time);
+      books.portfolio?.markPrices(event.prices, event.time);
       books.lastMarkJournaled = event.time;
       break;
     case 'dayStarted':
-      if (books.state !== undefined) books.state = startTradingDay(books.state, event.time);
+      books.portfolio?.startTradingDay(event.time);
       break;
     case 'riskSubscribed':
       if (!books.riskRefs.some((r) => sameRef(r, event.ref))) books.riskRefs.push(event.ref);
@@ -90,15 +92,15 @@ export function replayPortfolioEvent(books: PortfolioBooks, event: PortfolioJour
 export function dehydratePortfolioBooks(books: PortfolioBooks, equityPoints = DEFAULT_EQUITY_POINTS_IN_SNAPSHOT): PortfolioBooksSnapshot {
   const brokers = [...books.brokers].map(([id, feed]) => [id, { ...feed }] as const);
   const common = { brokers, lastMarkJournaled: books.lastMarkJournaled, riskRefs: [...books.riskRefs] };
-  if (books.state === undefined) return common;
-  const snapshot = toSnapshot(books.state);
+  if (books.portfolio === undefined) return common;
+  const snapshot = toSnapshot(books.portfolio.state());
   return { state: { ...snapshot, equityHistory: snapshot.equityHistory.slice(-equityPoints) }, ...common };
 }
 
 /** The model from a snapshot. */
 export function hydratePortfolioBooks(snapshot: PortfolioBooksSnapshot): PortfolioBooks {
   return {
-    state: snapshot.state === undefined ? undefined : fromSnapshot(snapshot.state),
+    portfolio: snapshot.state === undefined ? undefined : LivePortfolio.fromState(fromSnapshot(snapshot.state)),
     brokers: new Map(snapshot.brokers.map(([id, feed]) => [id, { ...feed }])),
     lastMarkJournaled: snapshot.lastMarkJournaled,
     riskRefs: [...snapshot.riskRefs],
