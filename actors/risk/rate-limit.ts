@@ -9,14 +9,36 @@ export interface RateLimitState {
 /** No events. */
 export const EMPTY_RATE_LIMIT_STATE: RateLimitState = Object.freeze({ events: Object.freeze({}) });
 
+// Keys are looked up four times per order: each id's key is built once, so that a lookup neither builds
+// nor hashes a new string. Cleared when full (a process sees a few strategies and portfolios).
+const strategyKeys = new Map<string, string>();
+const portfolioKeys = new Map<string, string>();
+/** Keys remembered per kind at most. */
+export const RATE_KEYS_KEPT = 1_024;
+
+function memoKey(keys: Map<string, string>, prefix: string, id: string): string {
+  if (typeof id !== 'string') return `${prefix}${id}`;
+  let key = keys.get(id);
+  if (key === undefined) {
+    if (keys.size >= RATE_KEYS_KEPT) keys.clear();
+    keys.set(id, (key = `${prefix}${id}`));
+  }
+  return key;
+}
+
 /** The counter key of a strategy. */
 export function strategyKey(strategyId: string): string {
-  return `strategy:${strategyId}`;
+  return memoKey(strategyKeys, 'strategy:', strategyId);
 }
 
 /** The counter key of a portfolio. */
 export function portfolioKey(portfolioId: string): string {
-  return `portfolio:${portfolioId}`;
+  return memoKey(portfolioKeys, 'portfolio:', portfolioId);
+}
+
+/** Keys the memos hold now (for tests of their bound). */
+export function rateKeysHeld(): number {
+  return strategyKeys.size + portfolioKeys.size;
 }
 
 /** Index of the first time in the sorted `times` that is greater than `t`. */
