@@ -67,12 +67,23 @@ export function roundToTick(price: number, tickSize: number, mode: TickRounding 
   const scale = 10 ** places;
   const tick = Math.round(tickSize * scale);
   // Normalise float noise first so that 0.30000000000000004 is treated as 0.3 before rounding up or down.
-  const units = Number((price * scale).toPrecision(15)) / tick;
+  const units = normalised(price * scale) / tick;
   let ticks: number;
   if (mode === 'up') ticks = Math.ceil(units);
   else if (mode === 'down') ticks = Math.floor(units);
   else ticks = Math.sign(units) * Math.round(Math.abs(units));
   return (ticks * tick) / scale + 0; // + 0 turns -0 into 0
+}
+
+/**
+ * `Number(x.toPrecision(15))`, without formatting a string when `x` is an integer up to float noise (a price
+ * already on its grid, the usual case): within 4e-16 of |x| (under 2 ulps) of an integer below 1e15, the
+ * nearest 15-digit decimal is that integer, so both give it.
+ */
+function normalised(x: number): number {
+  const r = Math.round(x);
+  if (Math.abs(x - r) <= 4e-16 * Math.abs(x) && Math.abs(r) < 1e15) return r;
+  return Number(x.toPrecision(15));
 }
 
 /**
@@ -87,7 +98,7 @@ export function roundToCents(amount: number): number {
 export function roundToPlaces(amount: number, places: number): number {
   if (!Number.isFinite(amount)) throw new RangeError(`roundToPlaces: ${amount} is not finite`);
   const scale = 10 ** places;
-  const scaled = Number((Math.abs(amount) * scale).toPrecision(15));
+  const scaled = normalised(Math.abs(amount) * scale);
   return (Math.sign(amount) * Math.round(scaled)) / scale + 0;
 }
 
