@@ -85,11 +85,17 @@ export const OMS_TRANSITIONS: readonly OmsTransition[] = Object.freeze([
   row('pending_cancel', 'expire', 'expired'),
 ]);
 
-const INDEX: ReadonlyMap<string, OrderStatus> = new Map(OMS_TRANSITIONS.map((t) => [`${t.from}|${t.event}`, t.to]));
+// From status, then event: two lookups, no key string built per transition.
+const INDEX = new Map<OrderStatus, Map<OmsEvent, OrderStatus>>();
+for (const t of OMS_TRANSITIONS) {
+  let byEvent = INDEX.get(t.from);
+  if (byEvent === undefined) INDEX.set(t.from, (byEvent = new Map()));
+  byEvent.set(t.event, t.to);
+}
 
 /** The state after `event`, or `undefined` when the table does not list it. */
 export function nextStatus(from: OrderStatus, event: OmsEvent): OrderStatus | undefined {
-  return INDEX.get(`${from}|${event}`);
+  return INDEX.get(from)?.get(event);
 }
 
 /**
