@@ -125,7 +125,7 @@ export class PaperVenue implements Venue {
     if (existing !== undefined) return Promise.resolve({ outcome: 'duplicate', venueOrderId: existing.venueOrderId });
     this.#orderSeq += 1;
     const paper: PaperOrder = {
-      order: Object.freeze({ ...order }),
+      order: Object.isFrozen(order) ? order : Object.freeze({ ...order }),
       venueOrderId: `${this.#idPrefix}-${this.#orderSeq}`,
       state: 'in_transit',
       arrivedAt: Number.NaN,
