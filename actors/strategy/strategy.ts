@@ -110,8 +110,8 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   #ids!: ClientOrderIdGenerator;
   readonly #positions = new Map<string, number>();
   readonly #open = new Map<string, OrderRequest>();
-  readonly #lastBar = new Map<string, Bar>();
-  readonly #symbols = new Set<string>();
+  /** One slot per subscribed symbol holding its last bar: one lookup per bar. */
+  readonly #slots = new Map<string, { last: Bar | undefined }>();
   /** Orders sent and not yet acknowledged, by client order id (at-least-once: re-sent until acknowledged). */
   readonly #unacked = new Map<string, Unacknowledged>();
   #retryTimer: Cancellable | undefined;
@@ -174,7 +174,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   protected lastBar(symbol: string): Bar | undefined {
-    return this.#lastBar.get(symbol);
+    return this.#slots.get(symbol)?.last;
   }
 
   // ---- orders ----
@@ -272,7 +272,7 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   override started(ctx: ActorContext<StrategyProtocol>): void {
     const cls = this.constructor as unknown as StrategyClass<S>;
     this.#params = cls.params.parse(this.props.params) as ParamsOf<S>;
-    for (const s of this.props.symbols) this.#symbols.add(s);
+    for (const s of this.props.symbols) if (!this.#slots.has(s)) this.#slots.set(s, { last: undefined });
     // Ids: a per-strategy prefix (the id grammar allows 32 of [A-Za-z0-9_]) plus the restart count, with the
     // generator's clock epoch, so a restarted instance never reissues an id even at the same simulated time.
     const prefix = createHash('sha256').update(`${ctx.system.node}/${this.props.strategyId}`).digest('hex').slice(0, 12);
@@ -308,9 +308,10 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   #handleBar(bar: Bar): void {
-    if (!this.#symbols.has(bar.symbol)) return;
-    const previous = this.#lastBar.get(bar.symbol);
-    this.#lastBar.set(bar.symbol, bar);
+    const slot = this.#slots.get(bar.symbol);
+    if (slot === undefined) return;
+    const previous = slot.last;
+    slot.last = bar;
     this.#bars++;
     this.onBar(bar, previous);
   }
