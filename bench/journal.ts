@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Pool } from 'pg';
 import {
+  closeSqliteDatabase,
   createPool,
   migratePostgres,
   openSqliteDatabase,
@@ -287,7 +288,7 @@ async function benchSqlite(metrics: Figures, baseline: Figures): Promise<void> {
       () => replay(journal, singles),
     );
     await journal.close();
-    rawDb.close();
+    await closeSqliteDatabase(rawDb);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

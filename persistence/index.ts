@@ -31,7 +31,7 @@ export { DEFAULT_PG_SCHEMA } from './postgres/postgres-schema.js';
 export { PostgresSnapshotStore } from './postgres/postgres-snapshot-store.js';
 export type { PostgresSnapshotStoreOptions } from './postgres/postgres-snapshot-store.js';
 export { SqliteBarStore } from './sqlite/sqlite-bar-store.js';
-export { DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES, openSqliteDatabase } from './sqlite/sqlite-database.js';
+export { closeSqliteDatabase, DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES, openSqliteDatabase } from './sqlite/sqlite-database.js';
 export type { SqliteOpenOptions, SqliteSynchronous } from './sqlite/sqlite-database.js';
 export { SqliteJournal } from './sqlite/sqlite-journal.js';
 export type { SqliteJournalOptions } from './sqlite/sqlite-journal.js';
