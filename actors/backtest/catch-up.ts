@@ -37,15 +37,18 @@ export class MarketCatchUp {
   }
 
   /** Tells `risk` (and `portfolio`, when given) everything that changed up to and including slice `k`. */
-  send(k: number, system: ActorSystem, risk: ActorRef<RiskProtocol>, portfolio: ActorRef<PortfolioProtocol> | undefined): void {
+  /** Returns whether it sent anything (nothing when every symbol's latest close was sent before). */
+  send(k: number, system: ActorSystem, risk: ActorRef<RiskProtocol>, portfolio: ActorRef<PortfolioProtocol> | undefined): boolean {
     const { tape } = this;
     for (let b = tape.sliceStart[this.#through + 1]!, end = tape.sliceStart[k + 1]!; b < end; b++) this.#latest[tape.symbolOf[b]!] = tape.positionOf[b]!;
     this.#through = Math.max(this.#through, k);
     let marks: Record<string, number> | undefined;
+    let sent = false;
     for (let s = 0; s < this.#latest.length; s++) {
       const position = this.#latest[s]!;
       if (position === this.#sent[s]) continue;
       this.#sent[s] = position;
+      sent = true;
       const series = tape.series[s]!;
       const bar = series.bars[position]!;
       system.tell(risk, { type: 'risk.priceUpdate', symbol: series.symbol, price: bar.close, time: bar.time });
@@ -54,5 +57,6 @@ export class MarketCatchUp {
       if (portfolio !== undefined) (marks ??= {})[series.symbol] = bar.close;
     }
     if (marks !== undefined) system.tell(portfolio!, { type: 'portfolio.markPrices', prices: marks, time: tape.timeOf(k) });
+    return sent;
   }
 }

@@ -55,12 +55,12 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
     async run({ strategy, tape, venue, onProgress }) {
       const { slices } = tape;
       const catchUp = new MarketCatchUp(tape, options.returnsForVar ? path.varWindow : 0);
-      /** Risk (prices, returns) and, unless marked every slice, the portfolio see every close up to slice `k`. */
-      const catchUpTo = async (k: number): Promise<void> => {
-        if (k < 0) return;
-        catchUp.send(k, system, path.risk, options.marksEverySlice ? undefined : path.portfolio);
-        await settle(system);
-      };
+      /**
+       * Risk (prices, returns) and, unless marked every slice, the portfolio are sent every close up to slice
+       * `k`; returns whether anything was sent. The caller settles: messages sent after these (a venue bar)
+       * are handled after them, in order, as if settled in between.
+       */
+      const catchUpTo = (k: number): boolean => k >= 0 && catchUp.send(k, system, path.risk, options.marksEverySlice ? undefined : path.portfolio);
       let next = 0;
       let marked = 0;
       while (next < slices.length) {
@@ -70,7 +70,8 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
         // timer at once, as in an eager run: risk and the portfolio are first brought up to the slice before.
         const single = venue.pendingOrders > 0 || clock.hasTimerDueBy(time);
         if (single) {
-          await catchUpTo(next - 1);
+          const caughtUp = catchUpTo(next - 1);
+          if (caughtUp && clock.hasTimerDueBy(time)) await settle(system); // before timers fire at the new time
           clock.advanceTo(time);
           // Only bars that can fill something: a paper venue's bar for a symbol with no pending order is a no-op.
           if (venue.pendingOrders > 0) path.feedVenue(slices[next]!.filter((bar) => venue.pendingOrdersFor(bar.symbol) > 0));
@@ -89,7 +90,7 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
           await settle(system);
         }
         if (hold.size > 0) {
-          await catchUpTo(taken - 1);
+          if (catchUpTo(taken - 1)) await settle(system); // the held orders go after what the catch-up caused
           system.tell(gate, RELEASE_ORDERS);
           await settle(system);
         }
