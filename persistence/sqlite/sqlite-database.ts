@@ -87,7 +87,7 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}
     const background = mode === 'background' && !db.memory;
     db.pragma(`wal_autocheckpoint = ${background ? WAL_SAFETY_AUTOCHECKPOINT_PAGES : walPages}`);
     migrateSqlite(db);
-    if (background) checkpointers.set(db, new WalCheckpointer(db.name, walBytes === undefined ? {} : { thresholdBytes: walBytes }));
+    if (background) checkpointers.set(db, new WalCheckpointer(db, walBytes === undefined ? {} : { thresholdBytes: walBytes }));
     return db;
   } catch (error) {
     db.close();

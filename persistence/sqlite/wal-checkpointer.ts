@@ -58,11 +58,17 @@ export class WalCheckpointer {
   #worker: Worker | undefined;
   #running = false;
   #stopped = false;
+  #exiting = false;
   /** Checkpoints finished, and the last error the worker reported (the writer's own safety net still holds). */
   checkpoints = 0;
   lastError: string | undefined;
 
-  constructor(path: string, options: WalCheckpointerOptions = {}) {
+  readonly #writer: { readonly open: boolean };
+
+  /** `writer` is the writing connection: once it is closed (even with a plain `db.close()`), the checkpointer stops too. */
+  constructor(writer: { readonly open: boolean; readonly name: string }, options: WalCheckpointerOptions = {}) {
+    this.#writer = writer;
+    const path = writer.name;
     this.#path = path;
     this.#walPath = `${path}-wal`;
     this.#thresholdBytes = options.thresholdBytes ?? DEFAULT_WAL_CHECKPOINT_BYTES;
@@ -71,6 +77,10 @@ export class WalCheckpointer {
   }
 
   #check(): void {
+    if (!this.#writer.open) {
+      void this.stop();
+      return;
+    }
     if (this.#running || this.#stopped) return;
     let size: number;
     try {
@@ -102,6 +112,11 @@ export class WalCheckpointer {
     return worker;
   }
 
+  /** True once stopped (by `stop()`, or by itself after its writer was closed) and its worker has exited. */
+  get stopped(): boolean {
+    return this.#stopped && this.#worker === undefined && !this.#exiting;
+  }
+
   /** Stops looking at the WAL and closes the worker's connection; the caller then closes its own. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -109,9 +124,11 @@ export class WalCheckpointer {
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker === undefined) return;
+    this.#exiting = true;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.ref(); // keep the process up until the worker has closed its connection
     worker.postMessage('stop');
     await exited;
+    this.#exiting = false;
   }
 }

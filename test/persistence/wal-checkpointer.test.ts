@@ -51,3 +51,18 @@ test('inline checkpoints and in-memory databases start no worker; bad checkpoint
   t.throws(() => openSqliteDatabase(join(tempDir(t), 'b.db'), { checkpoint: 'lazy' as never }), { instanceOf: InvalidPersistenceArgumentError });
   t.throws(() => openSqliteDatabase(join(tempDir(t), 'c.db'), { walCheckpointBytes: 0 }), { instanceOf: InvalidPersistenceArgumentError });
 });
+
+test('a database closed with a plain db.close() stops its checkpointer and worker too', async (t) => {
+  const path = join(tempDir(t), 'p.db');
+  const db = openSqliteDatabase(path, { walCheckpointBytes: 64 * 1_024 });
+  const checkpointer = walCheckpointerOf(db)!;
+  const journal = new SqliteJournal(db);
+  const event = { note: 'y'.repeat(300) };
+  for (let i = 0; i < 10; i++) await journal.append('p', Array.from({ length: 50 }, () => event), { expectedSeq: i * 50, epoch: 1 });
+  await waitFor('a background checkpoint', () => checkpointer.checkpoints > 0, 20_000);
+  await journal.close();
+  db.close();
+  t.false(checkpointer.stopped, 'running while the writer is open');
+  await waitFor('the checkpointer to stop itself', () => checkpointer.stopped, 5_000);
+  t.true(checkpointer.stopped);
+});
