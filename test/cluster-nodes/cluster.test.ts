@@ -49,6 +49,17 @@ test.serial('units are placed by role, and a SIGKILLed trading node\'s desk serv
   await waitFor('fills in the portfolio', async () => ((await c.portfolio().catch(() => undefined))?.fillIds.length ?? 0) >= 4, 60_000);
   const before = await c.portfolio();
   t.true(before.fillIds.length >= 4);
+  // The live model runs ahead of its journal (a fill is booked, then written behind). The promise is that
+  // what is written survives, so the kill waits until the fills read above are in the journal: one still
+  // in flight at a SIGKILL dies with the node's in-process paper venue, which cannot report it again.
+  await waitFor('the fills read before the kill journaled', async () => {
+    const journaled = new Set<string>();
+    for await (const entry of c.store.journal.read('portfolio-main')) {
+      const event = entry.event as { kind?: string; fill?: { fillId?: string } };
+      if (event.kind === 'filled' && event.fill?.fillId !== undefined) journaled.add(event.fill.fillId);
+    }
+    return before.fillIds.every((id) => journaled.has(id));
+  }, 30_000);
 
   const seen: string[] = [];
   const t0 = performance.now();
