@@ -25,7 +25,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   readonly #keep: number;
   readonly #codec: Codec;
   readonly #clock: { now(): number };
-  readonly #selectHead: Database.Statement<[string], [number, number]>;
+  readonly #selectHead: Database.Statement<[string, string], [number, number]>;
   readonly #upsert: Database.Statement<[string, number, number, number, Uint8Array]>;
   readonly #prune: Database.Statement<[string, string, number]>;
   readonly #latest: Database.Statement<[string], SnapshotRow>;
@@ -39,7 +39,13 @@ export class SqliteSnapshotStore implements SnapshotStore {
     checkInteger('keep', this.#keep, 1);
     this.#codec = new Codec({ maxPayloadBytes: options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES });
     this.#clock = options.clock ?? Date;
-    this.#selectHead = db.prepare<[string], [number, number]>('SELECT highest_seq, epoch FROM journal_heads WHERE persistence_id = ?').raw();
+    // The journal's highest seq is the larger of its head row's and its last block's (the row trails).
+    this.#selectHead = db
+      .prepare<[string, string], [number, number]>(
+        `SELECT max(coalesce(h.highest_seq, 0), coalesce((SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?), 0)), coalesce(h.epoch, 0)
+         FROM (SELECT 1) LEFT JOIN journal_heads h ON h.persistence_id = ?`,
+      )
+      .raw();
     this.#upsert = db.prepare(
       `INSERT INTO snapshots (persistence_id, seq, epoch, timestamp, payload) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (persistence_id, seq) DO UPDATE SET epoch = excluded.epoch, timestamp = excluded.timestamp, payload = excluded.payload`,
@@ -69,7 +75,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const payload = this.#codec.encodeValue(state);
     const timestamp = this.#clock.now();
     const save = this.#db.transaction(() => {
-      const [highestSeq, currentEpoch] = this.#selectHead.get(persistenceId) ?? [0, 0];
+      const [highestSeq, currentEpoch] = this.#selectHead.get(persistenceId, persistenceId) ?? [0, 0];
       if (epoch < currentEpoch) throw new FencedError(persistenceId, epoch, currentEpoch);
       if (seq > highestSeq) throw new SnapshotAheadOfJournalError(persistenceId, seq, highestSeq);
       this.#upsert.run(persistenceId, seq, epoch, timestamp, payload);
