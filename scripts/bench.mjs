@@ -11,5 +11,5 @@ if (name === undefined || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [--json] [args]\navailable: ${available.join(', ')}`);
   process.exit(name === undefined ? 0 : 2);
 }
-const r = spawnSync(process.execPath, ['--expose-gc', '--import=tsx', join(root, 'bench', `${name}.ts`), ...args], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import=tsx', join(root, 'bench', `${name}.ts`), ...args], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -107,7 +107,7 @@ say('NATS cluster ready (3 servers, JetStream)');
 // ---- nodes ----
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 for (const node of config.nodes) {
-  const child = spawn(process.execPath, ['--import=tsx', join(root, 'nodes', 'cluster', 'node-main.ts'), '--node', node.name, '--layout', 'local'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import=tsx', join(root, 'nodes', 'cluster', 'node-main.ts'), '--node', node.name, '--layout', 'local'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child, node.name);
   const show = (line: string): void => {
     let entry: Record<string, unknown>;
