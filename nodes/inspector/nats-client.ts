@@ -111,10 +111,14 @@ export class NatsInspectorClient implements InspectorClient {
     return { value: decodeJson(entry.bucket, key, entry.value), created: entry.created };
   }
 
+  /**
+   * The bucket's keys, each once: a key written while the listing runs (a node's heartbeat) can be
+   * delivered twice by the listing's consumer, which made a node answer twice in `inspect deadletters`.
+   */
   async #keys(kv: KV, filter: string): Promise<string[]> {
-    const keys: string[] = [];
-    for await (const key of await kv.keys(filter)) keys.push(key);
-    return keys.sort();
+    const keys = new Set<string>();
+    for await (const key of await kv.keys(filter)) keys.add(key);
+    return [...keys].sort();
   }
 
   async #leader(): Promise<{ node: string; incarnation: string; term: number } | undefined> {
