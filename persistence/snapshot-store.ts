@@ -1,3 +1,5 @@
+import type { Codec } from '../runtime/codec/codec.js';
+import { CorruptRecordError } from './errors.js';
 // Error classes are imported for the {@link} references in the docs below.
 import type { FencedError, SnapshotAheadOfJournalError } from './errors.js';
 
@@ -39,4 +41,15 @@ export interface SnapshotStore {
 
   /** Releases the connection when the store owns it. */
   close(): Promise<void>;
+}
+
+/** A stored snapshot row decoded with `codec`; undecodable bytes are a {@link CorruptRecordError} naming it. */
+export function decodeSnapshot(codec: Codec, persistenceId: string, seq: number, epoch: number, timestamp: number, payload: Uint8Array): Snapshot {
+  let state: unknown;
+  try {
+    state = codec.decodeValue(payload);
+  } catch (error) {
+    throw new CorruptRecordError(persistenceId, seq, 'snapshot', { cause: error });
+  }
+  return { seq, state, timestamp, epoch };
 }

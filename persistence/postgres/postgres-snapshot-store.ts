@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkInteger, checkPersistenceId } from '../append-request.js';
-import { CorruptRecordError, FencedError, PersistenceError, SnapshotAheadOfJournalError, StorageError, StoreClosedError } from '../errors.js';
-import { DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
+import { FencedError, PersistenceError, SnapshotAheadOfJournalError, StorageError, StoreClosedError } from '../errors.js';
+import { decodeSnapshot, DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
 import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPool } from './postgres-pool.js';
@@ -117,13 +117,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
     }
     if (rows.length === 0) return undefined;
     const [seq, epoch, timestamp, payload] = rows[0]!;
-    let state: unknown;
-    try {
-      state = this.#codec.decodeValue(payload);
-    } catch (error) {
-      throw new CorruptRecordError(persistenceId, seq, 'snapshot', { cause: error });
-    }
-    return { seq, state, timestamp, epoch };
+    return decodeSnapshot(this.#codec, persistenceId, seq, epoch, timestamp, payload);
   }
 
   async close(): Promise<void> {

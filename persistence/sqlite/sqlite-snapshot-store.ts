@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkInteger, checkPersistenceId } from '../append-request.js';
-import { CorruptRecordError, FencedError, SnapshotAheadOfJournalError, StoreClosedError } from '../errors.js';
-import { DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
+import { FencedError, SnapshotAheadOfJournalError, StoreClosedError } from '../errors.js';
+import { decodeSnapshot, DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } from '../snapshot-store.js';
 import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
@@ -90,13 +90,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const row = sqliteCall(`reading the latest snapshot of ${persistenceId}`, () => this.#latest.get(persistenceId));
     if (row === undefined) return undefined;
     const [seq, epoch, timestamp, payload] = row;
-    let state: unknown;
-    try {
-      state = this.#codec.decodeValue(payload);
-    } catch (error) {
-      throw new CorruptRecordError(persistenceId, seq, 'snapshot', { cause: error });
-    }
-    return { seq, state, timestamp, epoch };
+    return decodeSnapshot(this.#codec, persistenceId, seq, epoch, timestamp, payload);
   }
 
   async close(): Promise<void> {
