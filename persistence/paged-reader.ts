@@ -115,49 +115,44 @@ class BlockIterator implements AsyncIterator<JournalEntry> {
     }
   }
 
-  /** The next entry of the fetched page, or undefined when the page is used up (or the range is). */
+  /**
+   * The next entry of the fetched page, or undefined when the page is used up (or the range is). A block
+   * that cannot be walked or an event that cannot be decoded is a `CorruptRecordError` at its seq.
+   */
   #take(): JournalEntry | undefined {
-    for (;;) {
-      if (this.#cursor.left > 0) {
-        const seq = this.#seq++;
-        if (seq > this.#toSeq) {
-          this.#finish();
-          return undefined;
+    let seq = this.#seq;
+    try {
+      for (;;) {
+        if (this.#cursor.left > 0) {
+          seq = this.#seq++;
+          if (seq > this.#toSeq) {
+            this.#finish();
+            return undefined;
+          }
+          if (seq >= this.#fromSeq) return this.#entry(this.#block!, seq);
+          this.#cursor.skip();
+          continue;
         }
-        if (seq >= this.#fromSeq) return this.#entry(this.#block!, seq);
-        this.#guard(seq, () => this.#cursor.skip());
-        continue;
+        if (this.#row >= this.#page.length) return undefined;
+        const block = this.#page[this.#row++]!;
+        this.#block = block;
+        this.#seq = seq = block[0];
+        this.#cursor.reset(block[5], block[1] - block[0] + 1);
       }
-      if (this.#row >= this.#page.length) return undefined;
-      const block = this.#page[this.#row++]!;
-      this.#block = block;
-      this.#seq = block[0];
-      this.#guard(block[0], () => this.#cursor.reset(block[5], block[1] - block[0] + 1));
+    } catch (error) {
+      throw new CorruptRecordError(this.#persistenceId, seq, 'event', { cause: error });
     }
   }
 
   #entry(block: BlockRow, seq: number): JournalEntry {
     const persistenceId = this.#persistenceId;
-    let event: unknown;
-    try {
-      event = this.#decode(this.#cursor.next());
-    } catch (error) {
-      throw new CorruptRecordError(persistenceId, seq, 'event', { cause: error });
-    }
+    const event = this.#decode(this.#cursor.next());
     const epoch = block[2];
     const timestamp = block[3];
     const writerId = block[4];
     return writerId === null
       ? { persistenceId, seq, epoch, event, timestamp }
       : { persistenceId, seq, epoch, event, timestamp, writerId };
-  }
-
-  #guard(seq: number, step: () => void): void {
-    try {
-      step();
-    } catch (error) {
-      throw new CorruptRecordError(this.#persistenceId, seq, 'event', { cause: error });
-    }
   }
 
   #finish(): void {

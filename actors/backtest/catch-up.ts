@@ -1,6 +1,6 @@
+import { returnWindow } from '../market/return-windows.js';
 import type { ActorRef } from '../../runtime/ref.js';
 import type { ActorSystem } from '../../runtime/system.js';
-import { simpleReturns } from '../market/return-windows.js';
 import type { PortfolioProtocol } from '../portfolio/protocol.js';
 import type { RiskProtocol } from '../risk/protocol.js';
 import type { MarketTape } from './market-tape.js';
@@ -23,8 +23,6 @@ export class MarketCatchUp {
   readonly #latest: Int32Array;
   /** Per symbol: position of the close last sent. */
   readonly #sent: Int32Array;
-  /** Per symbol: every simple return of its closes, computed once; return `i - 1` ends at close `i`. */
-  readonly #returns: readonly number[][];
 
   constructor(
     private readonly tape: MarketTape,
@@ -33,11 +31,12 @@ export class MarketCatchUp {
   ) {
     this.#latest = new Int32Array(tape.series.length).fill(-1);
     this.#sent = new Int32Array(tape.series.length).fill(-1);
-    this.#returns = varWindow === 0 ? [] : tape.closes.map((closes) => simpleReturns(closes, 1, closes.length - 1));
   }
 
-  /** Tells `risk` (and `portfolio`, when given) everything that changed up to and including slice `k`. */
-  /** Returns whether it sent anything (nothing when every symbol's latest close was sent before). */
+  /**
+   * Tells `risk` (and `portfolio`, when given) everything that changed up to and including slice `k`.
+   * Returns whether it sent anything (nothing when every symbol's latest close was sent before).
+   */
   send(k: number, system: ActorSystem, risk: ActorRef<RiskProtocol>, portfolio: ActorRef<PortfolioProtocol> | undefined): boolean {
     const { tape } = this;
     for (let b = tape.sliceStart[this.#through + 1]!, end = tape.sliceStart[k + 1]!; b < end; b++) this.#latest[tape.symbolOf[b]!] = tape.positionOf[b]!;
@@ -52,8 +51,9 @@ export class MarketCatchUp {
       const series = tape.series[s]!;
       const bar = series.bars[position]!;
       system.tell(risk, { type: 'risk.priceUpdate', symbol: series.symbol, price: bar.close, time: bar.time });
-      // The window after close `position`, as `returnWindow(closes, position, varWindow)` gives it.
-      if (position > 0 && this.varWindow > 0) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns: this.#returns[s]!.slice(Math.max(0, position - this.varWindow), position) });
+      // The window after close `position`: the formula the live feeder's ReturnWindows uses.
+      const returns = this.varWindow > 0 ? returnWindow(tape.closes[s]!, position, this.varWindow) : undefined;
+      if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns });
       if (portfolio !== undefined) (marks ??= {})[series.symbol] = bar.close;
     }
     if (marks !== undefined) system.tell(portfolio!, { type: 'portfolio.markPrices', prices: marks, time: tape.timeOf(k) });

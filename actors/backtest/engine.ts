@@ -15,7 +15,7 @@ import type { Instrument } from '../domain/instrument.js';
 import { DEFAULT_COMMISSION } from '../broker/commission.js';
 import type { CommissionModel } from '../broker/commission.js';
 import { PaperVenue } from '../broker/paper-venue.js';
-import { DEFAULT_RISK_LIMITS } from '../risk/limits.js';
+import { parseRiskLimits } from '../risk/limits.js';
 import type { RiskLimits } from '../risk/limits.js';
 import type { RiskOrderDenied } from '../risk/protocol.js';
 import { strategyClass } from '../strategy/registry.js';
@@ -190,7 +190,8 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
       riskKey: randomBytes(32),
       ...(config.limits === undefined ? {} : { limits: config.limits }),
     });
-    const limits = { ...DEFAULT_RISK_LIMITS, ...config.limits };
+    // The limits the risk actor enforces (parsed as it parses them) decide what the feed must keep eager.
+    const limits = parseRiskLimits(config.limits ?? {});
     const feed = internals.feed === 'eager'
       ? eagerFeed(system, clock, path)
       : lazyFeed(system, clock, path, {

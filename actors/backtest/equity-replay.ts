@@ -15,7 +15,8 @@ import type { EquityPoint } from './metrics.js';
  * - equity as the portfolio settles it: `cash + sum of quantity x mark` over non-flat positions, in the order
  *   of the portfolio's positions record (first traded first, integer-like symbols ahead).
  * Gross exposure is the sum of |quantity x last close| over symbols in the order they were first filled.
- * It needs one number per symbol per slice instead of a new immutable portfolio state.
+ * It keeps plain arrays indexed by symbol, one close per symbol per slice, where `LivePortfolio.markPrices`
+ * takes a record of prices per mark; test/backtest/equity-replay.test.ts holds it to the portfolio's figures.
  */
 export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCash: number): EquityPoint[] {
   const symbols = tape.series.length;

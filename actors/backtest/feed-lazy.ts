@@ -68,10 +68,11 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
         // One slice at a time while an order is pending (its fill must reach the strategy before its next
         // bar) or a timer falls due (it fires before the slice's bars). The strategy may answer a fill or a
         // timer at once, as in an eager run: risk and the portfolio are first brought up to the slice before.
-        const single = venue.pendingOrders > 0 || clock.hasTimerDueBy(time);
+        const timerDue = clock.hasTimerDueBy(time);
+        const single = venue.pendingOrders > 0 || timerDue;
         if (single) {
           const caughtUp = catchUpTo(next - 1);
-          if (caughtUp && clock.hasTimerDueBy(time)) await settle(system); // before timers fire at the new time
+          if (caughtUp && timerDue) await settle(system); // before timers fire at the new time
           clock.advanceTo(time);
           // Only bars that can fill something: a paper venue's bar for a symbol with no pending order is a no-op.
           if (venue.pendingOrders > 0) path.feedVenue(slices[next]!.filter((bar) => venue.pendingOrdersFor(bar.symbol) > 0));

@@ -83,6 +83,8 @@ export class PaperVenue implements Venue {
   readonly #orders = new Map<string, PaperOrder>();
   /** Orders not done (in transit or working), in submission order: what bars, quotes and expiries match. */
   readonly #live = new Map<string, PaperOrder>();
+  /** How many of `#live` are for each symbol (a backtest asks per bar). */
+  readonly #liveBySymbol = new Map<string, number>();
   readonly #fills: VenueFill[] = [];
   readonly #quotes = new Map<string, Quote>();
   readonly #reportListeners = new Set<(report: VenueReport) => void>();
@@ -135,6 +137,7 @@ export class PaperVenue implements Venue {
     };
     this.#orders.set(order.clientOrderId, paper);
     this.#live.set(order.clientOrderId, paper);
+    this.#liveBySymbol.set(order.symbol, (this.#liveBySymbol.get(order.symbol) ?? 0) + 1);
     this.#afterLatency(() => this.#arrive(paper));
     return Promise.resolve({ outcome: 'sent' });
   }
@@ -184,9 +187,7 @@ export class PaperVenue implements Venue {
 
   /** Orders for `symbol` submitted and not yet done: a backtest feeds a symbol's bar only while it has some. */
   pendingOrdersFor(symbol: string): number {
-    let n = 0;
-    for (const p of this.#live.values()) if (p.order.symbol === symbol) n++;
-    return n;
+    return this.#liveBySymbol.get(symbol) ?? 0;
   }
 
   /** Every fill so far, in execution order: the ground truth. */
@@ -220,7 +221,7 @@ export class PaperVenue implements Venue {
 
   /** Expires every open `day` order (call at the session close). */
   expireDayOrders(): void {
-    for (const paper of [...this.#live.values()]) {
+    for (const paper of this.#live.values()) {
       if (paper.order.tif !== 'day') continue;
       this.#done(paper);
       this.#emit({ kind: 'expired', clientOrderId: paper.order.clientOrderId, time: this.#clock.now() });
@@ -284,7 +285,11 @@ export class PaperVenue implements Venue {
 
   #done(paper: PaperOrder): void {
     paper.state = 'done';
-    this.#live.delete(paper.order.clientOrderId);
+    if (!this.#live.delete(paper.order.clientOrderId)) return;
+    const symbol = paper.order.symbol;
+    const left = this.#liveBySymbol.get(symbol)! - 1;
+    if (left === 0) this.#liveBySymbol.delete(symbol);
+    else this.#liveBySymbol.set(symbol, left);
   }
 
   #problem(order: VenueOrder): string | undefined {

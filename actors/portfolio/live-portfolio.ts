@@ -22,10 +22,17 @@ export function tradePosition(position: Position, signed: number, price: number)
   return { ...position, quantity: next, averageCost: averageAfter, realizedPnl: position.realizedPnl + realized };
 }
 
+/** What is wrong with `fill` for portfolio `portfolioId` (malformed, or another portfolio's); empty when nothing. */
+export function fillProblemsFor(portfolioId: string, fill: unknown): string[] {
+  if (typeof fill !== 'object' || fill === null) return ['not a fill'];
+  const problems = fillProblems(fill as Fill);
+  if (problems.length === 0 && (fill as Fill).portfolioId !== portfolioId) problems.push(`portfolioId ${(fill as Fill).portfolioId} is not ${portfolioId}`);
+  return problems;
+}
+
 /** Throws `InvalidFillError` for a malformed fill or one for another portfolio. */
 export function checkFill(portfolioId: string, fill: Fill): void {
-  const problems = fillProblems(fill);
-  if (fill.portfolioId !== portfolioId) problems.push(`portfolioId ${fill.portfolioId} is not ${portfolioId}`);
+  const problems = fillProblemsFor(portfolioId, fill);
   if (problems.length > 0) throw new InvalidFillError(String(fill.fillId), problems);
 }
 
@@ -71,8 +78,6 @@ export class LivePortfolio {
   #marks: Readonly<Record<string, Mark>> | undefined;
   #riskPositions: Readonly<Record<string, number>> | undefined;
   #riskMarks: Readonly<Record<string, number>> | undefined;
-  /** A fill id just found missing (the actor asks before it books, and booking asks again): no second look-up in a large index. */
-  #absent: string | undefined;
 
   private constructor(state: PortfolioState) {
     this.portfolioId = state.portfolioId;
@@ -120,10 +125,7 @@ export class LivePortfolio {
 
   /** Whether the fill id was booked. */
   hasFill(fillId: string): boolean {
-    if (fillId === this.#absent) return false;
-    const has = SharedLog.has(this.#fillIds, fillId);
-    if (!has) this.#absent = fillId;
-    return has;
+    return SharedLog.has(this.#fillIds, fillId);
   }
 
   /** The signed quantity held in `symbol` (0 when none). */
@@ -154,7 +156,6 @@ export class LivePortfolio {
     this.#commissions = this.#commissions + fill.commission;
     this.#time = Math.max(this.#time, fill.time);
     SharedLog.push(this.#fillIds, fill.fillId);
-    this.#absent = undefined;
     this.#settle();
     return this;
   }

@@ -1,4 +1,3 @@
-import { fillProblems } from '../domain/fill.js';
 import { JournaledActor, plainRef } from '../domain/journaled-actor.js';
 import type { PlainRef } from '../domain/journaled-actor.js';
 import type { ActorContext } from '../../runtime/actor.js';
@@ -7,10 +6,11 @@ import { brokerReplayFills } from '../broker/protocol.js';
 import { riskPortfolioUpdateOwned } from '../risk/protocol.js';
 import type { RiskBookedFill, RiskProtocol } from '../risk/protocol.js';
 import {
-  dehydratePortfolioBooks, emptyPortfolioBooks, hydratePortfolioBooks, replayPortfolioEvent, sameRef,
+  dehydratePortfolioBooks, emptyPortfolioBooks, hydratePortfolioBooks, noteBroker, replayPortfolioEvent, sameRef,
 } from './portfolio-books.js';
 import { DEFAULT_EQUITY_POINTS_IN_SNAPSHOT } from './portfolio-books.js';
 import type { PortfolioBooks, PortfolioBooksSnapshot, PortfolioJournalEvent } from './portfolio-books.js';
+import { fillProblemsFor } from './live-portfolio.js';
 import type { LivePortfolio } from './live-portfolio.js';
 import { exposure, toSnapshot, unrealizedPnl } from './portfolio-state.js';
 import type { PortfolioState } from './portfolio-state.js';
@@ -147,8 +147,7 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
     const { fill, brokerId, seq } = msg;
     const books = this.live;
     const portfolio = this.#portfolio();
-    const problems = typeof fill === 'object' && fill !== null ? fillProblems(fill) : ['not a fill'];
-    if (problems.length === 0 && fill.portfolioId !== this.props.portfolioId) problems.push(`portfolioId ${fill.portfolioId} is not ${this.props.portfolioId}`);
+    const problems = fillProblemsFor(this.props.portfolioId, fill);
     if (problems.length > 0) {
       const event: PortfolioFillRejected = { type: 'portfolio.fillRejected', portfolioId: this.props.portfolioId, fillId: String(fill?.fillId), problems, time: ctx.clock.now() };
       return ctx.system.events.publish(Object.freeze(event));
@@ -167,7 +166,9 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
       : ctx.sender === undefined
         ? { kind: 'filled', fill, brokerId, seq }
         : { kind: 'filled', fill, brokerId, seq, brokerRef: this.#brokerRef(brokerId, ctx.sender) };
-    replayPortfolioEvent(books, event, this.props.portfolioId);
+    // What `replayPortfolioEvent` does for this event, without checking the fill and its id a second time.
+    portfolio.bookFill(fill);
+    noteBroker(books, event.brokerId, event.seq, event.brokerRef);
     // Written behind: a fill lost with a crash is replayed by its broker on the next start.
     this.record(event);
     const booked: RiskBookedFill = {

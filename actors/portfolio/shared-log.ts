@@ -20,14 +20,7 @@ export class SharedLog<T> {
     return { log: new SharedLog([...items], keyOf), length: items.length };
   }
 
-  /** The view with `item` appended. */
-  static append<T>(view: LogView<T>, item: T): LogView<T> {
-    const next = { log: view.log, length: view.length };
-    SharedLog.push(next, item);
-    return next;
-  }
-
-  /** Appends `item` to the cursor's window in place (a branch copies its prefix first, as `append` does). */
+  /** Appends `item` to the cursor's window in place (a cursor behind its log's end, a branch, copies its prefix first). */
   static push<T>(cursor: LogCursor<T>, item: T): void {
     let log = cursor.log;
     if (log.#items.length !== cursor.length) log = cursor.log = new SharedLog(log.#items.slice(0, cursor.length), log.#keyOf);

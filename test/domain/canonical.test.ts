@@ -2,7 +2,6 @@ import test from 'ava';
 import { canonicalEncode } from '../../actors/domain/canonical.js';
 import { NonCanonicalValueError } from '../../actors/domain/errors.js';
 import { deepFreeze } from '../../actors/domain/freeze.js';
-import { decimalPlaces } from '../../actors/domain/money.js';
 
 test('keys are sorted and undefined values left out', (t) => {
   t.is(canonicalEncode({ b: 1, a: 'x', c: undefined, d: { z: true, y: null } }), '{"a":"x","b":1,"d":{"y":null,"z":true}}');
@@ -39,13 +38,4 @@ test('deepFreeze ends on cyclic values and on values deeper than its untracked l
   // A second call sees none of the first call's bookkeeping.
   const fresh = deepFreeze({ a: { b: { c: { d: { e: { f: { g: { h: { i: { j: {} } } } } } } } } } });
   t.true(Object.isFrozen(fresh.a.b.c.d.e.f.g.h.i.j));
-});
-
-test('decimalPlaces gives the same answer from its memo as from the text', (t) => {
-  for (const tick of [0.01, 0.05, 1e-7, 25, 0.0001, 0.5]) {
-    const first = decimalPlaces(tick);
-    t.is(decimalPlaces(tick), first);
-  }
-  t.deepEqual([0.01, 0.05, 1e-7, 25, 0.0001, 0.5].map(decimalPlaces), [2, 2, 7, 0, 4, 1]);
-  t.throws(() => decimalPlaces(Number.NaN), { instanceOf: RangeError });
 });

@@ -62,3 +62,11 @@ test('roundToTick and roundToCents give what normalising through 15 significant 
   t.is(roundToCents(1.005), 1.01);
   t.is(roundToCents(-1.005), -1.01);
 });
+
+test('decimalPlaces gives the same answer for a remembered tick size as for a new one', (t) => {
+  const sizes = [0.01, 0.05, 1e-7, 25, 0.0001, 0.5];
+  const expected = [2, 2, 7, 0, 4, 1];
+  t.deepEqual(sizes.map(decimalPlaces), expected, 'first calls');
+  t.deepEqual(sizes.map(decimalPlaces), expected, 'remembered');
+  t.throws(() => decimalPlaces(Number.NaN), { instanceOf: RangeError });
+});

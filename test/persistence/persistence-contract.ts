@@ -215,7 +215,7 @@ export function persistenceContract(backend: Backend): void {
     t.deepEqual(await events(journal, 'id-7'), ['pre']);
   });
 
-  it('trusts the stored rows when a head is behind them, failing only that append, and repairs the head on the next', async (t, storage, open) => {
+  it('trusts the stored rows when a head is behind them, failing only that append, and appends after the stored rows on the next', async (t, storage, open) => {
     const { journal } = await open();
     await journal.append('behind', ['a', 'b'], { expectedSeq: 0, epoch: 1 });
     await journal.append('fine', ['a'], { expectedSeq: 0, epoch: 1 });

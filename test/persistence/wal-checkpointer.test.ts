@@ -64,5 +64,4 @@ test('a database closed with a plain db.close() stops its checkpointer and worke
   db.close();
   t.false(checkpointer.stopped, 'running while the writer is open');
   await waitFor('the checkpointer to stop itself', () => checkpointer.stopped, 5_000);
-  t.true(checkpointer.stopped);
 });
