@@ -116,7 +116,11 @@ export class MemoryJournal implements Journal {
   }
 }
 
-/** Freezes a plain value and what it holds (a journal event: shallow, acyclic; a cycle is refused). */
+/**
+ * Freezes a plain value and what it holds (a journal event: shallow, acyclic). Not `deepFreeze`, which
+ * freezes a cycle and goes on: a cyclic event cannot be encoded, so the durable journals refuse it, and so
+ * does this one.
+ */
 function freezeDeep<T>(value: T, depth = 0): T {
   if (typeof value !== 'object' || value === null) return value;
   if (depth > MAX_EVENT_DEPTH) throw new InvalidPersistenceArgumentError('events', `nesting deeper than ${MAX_EVENT_DEPTH} levels (a cycle?)`);
