@@ -41,7 +41,7 @@ export class MarketCatchUp {
     const { tape } = this;
     for (let b = tape.sliceStart[this.#through + 1]!, end = tape.sliceStart[k + 1]!; b < end; b++) this.#latest[tape.symbolOf[b]!] = tape.positionOf[b]!;
     this.#through = Math.max(this.#through, k);
-    let marks: Record<string, number> | undefined;
+    let prices: Record<string, number> | undefined;
     let sent = false;
     for (let s = 0; s < this.#latest.length; s++) {
       const position = this.#latest[s]!;
@@ -50,13 +50,18 @@ export class MarketCatchUp {
       sent = true;
       const series = tape.series[s]!;
       const bar = series.bars[position]!;
-      system.tell(risk, { type: 'risk.priceUpdate', symbol: series.symbol, price: bar.close, time: bar.time });
+      (prices ??= {})[series.symbol] = bar.close;
       // The window after close `position`: the formula the live feeder's ReturnWindows uses.
       const returns = this.varWindow > 0 ? returnWindow(tape.closes[s]!, position, this.varWindow) : undefined;
       if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns });
-      if (portfolio !== undefined) (marks ??= {})[series.symbol] = bar.close;
     }
-    if (marks !== undefined) system.tell(portfolio!, { type: 'portfolio.markPrices', prices: marks, time: tape.timeOf(k) });
+    if (prices === undefined) return false;
+    // One message for all the changed symbols, not one per symbol: the risk actor and the portfolio each
+    // take the whole set at once (and share it, frozen).
+    const time = tape.timeOf(k);
+    Object.freeze(prices);
+    system.tell(risk, { type: 'risk.pricesUpdate', prices, time });
+    if (portfolio !== undefined) system.tell(portfolio, { type: 'portfolio.markPrices', prices, time });
     return sent;
   }
 }

@@ -81,6 +81,7 @@ export type {
   RiskOrderDenied,
   RiskPortfolioUpdate,
   RiskPriceUpdate,
+  RiskPricesUpdate,
   RiskProtocol,
   RiskReturnsUpdate,
   RiskSetTradingState,

@@ -55,6 +55,16 @@ export interface RiskPriceUpdate {
   readonly time: number;
 }
 
+/**
+ * Latest market prices of several symbols at once (a feed catching up over many symbols): the same as a
+ * `risk.priceUpdate` per entry, in one message. Entries that are not positive finite prices are ignored.
+ */
+export interface RiskPricesUpdate {
+  readonly type: 'risk.pricesUpdate';
+  readonly prices: Readonly<Record<string, number>>;
+  readonly time: number;
+}
+
 /** Daily return history of a symbol for VaR, oldest first. */
 export interface RiskReturnsUpdate {
   readonly type: 'risk.returnsUpdate';
@@ -88,6 +98,7 @@ export type RiskProtocol =
   | RiskSetTradingState
   | RiskPortfolioUpdate
   | RiskPriceUpdate
+  | RiskPricesUpdate
   | RiskReturnsUpdate
   | RiskOrderClosed
   | RiskOpenOrdersSync

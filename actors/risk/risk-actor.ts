@@ -134,6 +134,9 @@ export class RiskActor extends JournaledActor<RiskProtocol, RiskJournalEvent, Ri
       case 'risk.priceUpdate':
         engine.updatePrice(msg.symbol, msg.price);
         return this.#varChanged(ctx, false);
+      case 'risk.pricesUpdate':
+        if (typeof msg.prices === 'object' && msg.prices !== null) for (const symbol in msg.prices) engine.updatePrice(symbol, msg.prices[symbol]!);
+        return this.#varChanged(ctx, false);
       case 'risk.returnsUpdate':
         engine.updateReturns(msg.symbol, msg.returns);
         return this.#varChanged(ctx, false);

@@ -136,3 +136,21 @@ for (const row of ROWS) {
     t.false((await h.orders()).some((o) => o.clientOrderId === id), 'the broker never saw it');
   });
 }
+
+test('risk.pricesUpdate sets several last prices in one message and ignores entries that are not prices', async (t) => {
+  // No returns either: the VaR check is off, so that a priced order can pass.
+  const h = await orderPath(t, { noMarketData: true, limits: { maxPostTradeVar: null } });
+  const prices = { AAPL: 100, MSFT: Number.NaN, LOT: -10, SUSP: 0 };
+  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: { type: 'risk.pricesUpdate', prices, time: START } });
+  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: { type: 'risk.pricesUpdate', prices: null, time: START } });
+  await h.settle();
+  const codeOf = async (fields: Partial<OrderRequest>): Promise<string | undefined> => {
+    const id = h.submit(fields);
+    await h.settle();
+    return h.received<RiskOrderDenied>('risk.orderDenied').find((d) => d.order.clientOrderId === id)?.denial.code;
+  };
+  t.is(await codeOf({ type: 'limit', limitPrice: 150 }), 'PRICE_OUTSIDE_BAND', 'AAPL is priced at 100');
+  t.is(await codeOf({}), undefined, 'a market order for AAPL passes against that price');
+  t.is(await codeOf({ symbol: 'MSFT' }), 'NO_REFERENCE_PRICE', 'a NaN price is ignored');
+  t.is(await codeOf({ symbol: 'LOT', quantity: 100 }), 'NO_REFERENCE_PRICE', 'a negative price is ignored');
+});
