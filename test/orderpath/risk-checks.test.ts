@@ -4,7 +4,7 @@ import type { DenialCode } from '../../actors/risk/denial.js';
 import { RISK_CHECKS } from '../../actors/risk/checks.js';
 import { portfolioMarkPrices } from '../../actors/portfolio/protocol.js';
 import { riskSetTradingState } from '../../actors/risk/protocol.js';
-import type { RiskOrderDenied } from '../../actors/risk/protocol.js';
+import type { RiskOrderDenied, RiskPricesUpdate } from '../../actors/risk/protocol.js';
 import type { OrderRequest } from '../../actors/domain/order.js';
 import type { TradingState } from '../../actors/risk/trading-state.js';
 import { collect } from '../helpers/system.js';
@@ -141,8 +141,9 @@ test('risk.pricesUpdate sets several last prices in one message and ignores entr
   // No returns either: the VaR check is off, so that a priced order can pass.
   const h = await orderPath(t, { noMarketData: true, limits: { maxPostTradeVar: null } });
   const prices = { AAPL: 100, MSFT: Number.NaN, LOT: -10, SUSP: 0 };
-  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: { type: 'risk.pricesUpdate', prices, time: START } });
-  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: { type: 'risk.pricesUpdate', prices: null, time: START } });
+  const update = (value: unknown): RiskPricesUpdate => ({ type: 'risk.pricesUpdate', prices: value as RiskPricesUpdate['prices'], time: START });
+  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: update(prices) });
+  h.system.tell(h.strategy, { type: 'standin.send', to: h.risk, message: update(null) });
   await h.settle();
   const codeOf = async (fields: Partial<OrderRequest>): Promise<string | undefined> => {
     const id = h.submit(fields);
