@@ -80,7 +80,8 @@ for (const { name, args } of BENCHES) {
   const fullArgs = [...args, ...(values.quick ? ['--quick'] : []), '--json'];
   const command = `npm run bench -- ${name} ${fullArgs.join(' ')}`.trim();
   process.stderr.write(`[bench:report] ${command}\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import=tsx', join(root, 'bench', `${name}.ts`), ...fullArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  // Through scripts/bench.mjs, as `npm run bench` runs it: the same node flags as the command printed above.
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench.mjs'), name, ...fullArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let result: BenchJson;
   try {
