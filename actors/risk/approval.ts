@@ -1,10 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as crypto from 'node:crypto';
 import type { OrderRequest } from '../domain/order.js';
 import { deepFreeze } from '../domain/freeze.js';
 import { InvalidApprovalRequestError } from './errors.js';
 import { flatCanonical } from './flat-canonical.js';
-import { hmacSha256Hex } from './hmac.js';
 import type { UsedTokenSet } from './used-tokens.js';
 
 /** Version of the approval token format; see docs/risk.md. */
@@ -131,7 +130,7 @@ export function signedText(fields: SignedFields): string {
 }
 
 function mac(key: Buffer, fields: SignedFields): string {
-  return hmacSha256Hex(key, signedText(fields));
+  return createHmac('sha256', key).update(signedText(fields), 'utf8').digest('hex');
 }
 
 /** A frozen copy of `order`, or `order` itself when it is frozen and holds no objects (already immutable). */
