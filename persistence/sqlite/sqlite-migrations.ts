@@ -71,6 +71,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `DROP TABLE journal`,
     ],
   },
+  {
+    version: 3,
+    name: 'journal_blocks as a rowid table with a unique (persistence_id, last_seq) index',
+    statements: [
+      // Clustered by (persistence_id, last_seq), every commit inserted into the middle of the tree, once per
+      // stream it touched, and a leaf holds only a few blocks: leaves split every few commits and SQLite
+      // rebalanced them with their siblings, so an order's commit (risk, broker and portfolio blocks) wrote
+      // about 8 pages to the WAL. In rowid order every block lands on the table's last leaf and only the
+      // small index entries go into the middle: about 6 pages, and half the commit time (measured 39 against
+      // 79-106 µs with the WAL growing, 44 against 63-66 µs with checkpoints). A stream's blocks are then
+      // spread over the table; a replay reads them through the index, one row lookup per block.
+      `CREATE TABLE journal_blocks_by_rowid (
+         id INTEGER PRIMARY KEY,
+         persistence_id TEXT NOT NULL,
+         first_seq INTEGER NOT NULL,
+         last_seq INTEGER NOT NULL,
+         epoch INTEGER NOT NULL,
+         timestamp INTEGER NOT NULL,
+         writer_id TEXT,
+         events BLOB NOT NULL,
+         CHECK (first_seq >= 1 AND first_seq <= last_seq)
+       )`,
+      // Copied in stream order, so the blocks of each stream stored so far stay together.
+      `INSERT INTO journal_blocks_by_rowid (persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events)
+         SELECT persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events FROM journal_blocks ORDER BY persistence_id, last_seq`,
+      `DROP TABLE journal_blocks`,
+      `ALTER TABLE journal_blocks_by_rowid RENAME TO journal_blocks`,
+      `CREATE UNIQUE INDEX journal_blocks_stream ON journal_blocks (persistence_id, last_seq)`,
+    ],
+  },
 ];
 
 /**

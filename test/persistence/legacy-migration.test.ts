@@ -1,5 +1,5 @@
-// A database written by the one-row-per-event journal (migration 1) must open with the block layout
-// (migration 2) and recover every event exactly as stored.
+// A database written by the one-row-per-event journal (migration 1), or with clustered blocks (migration 2),
+// must open with the current layout (rowid blocks, migration 3) and recover every event exactly as stored.
 import test from 'ava';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import {
   SQLITE_MIGRATIONS,
 } from '../../persistence/index.js';
 import type { JournalEntry } from '../../persistence/index.js';
+import { packBlocks } from '../../persistence/event-block.js';
 import { Codec } from '../../runtime/codec/index.js';
 import { postgresBackend, sqliteBackend } from './backends.js';
 import type { Backend, Storage } from './backends.js';
@@ -112,6 +113,9 @@ function expected(r: LegacyRow): JournalEntry {
 
 const backends: Backend[] = [sqliteBackend(), postgresBackend()];
 
+/** Every migration the backend knows: opening a store applies them all. */
+const migrationCount = (backend: Backend): number => (backend.name === 'sqlite' ? SQLITE_MIGRATIONS.length : postgresMigrations('"x"').length);
+
 for (const backend of backends) {
   test(`${backend.name}: a journal written one row per event opens in the block layout with every event intact`, async (t) => {
     const storage = await backend.createStorage();
@@ -121,7 +125,7 @@ for (const backend of backends) {
     const store = await storage.open();
     try {
       const { journal } = store;
-      t.is(await storage.count('schema_migrations'), 2);
+      t.is(await storage.count('schema_migrations'), migrationCount(backend));
       t.is(await storage.count('journal_blocks'), rows.length);
       await t.throwsAsync(storage.count('journal'), { any: true, message: /no such table|does not exist/ }, 'the per-event table is dropped');
       for (const id of ['legacy-long', 'legacy-short']) {
@@ -150,7 +154,7 @@ for (const backend of backends) {
     // Opening again applies nothing and changes nothing.
     const again = await storage.open();
     try {
-      t.is(await storage.count('schema_migrations'), 2);
+      t.is(await storage.count('schema_migrations'), migrationCount(backend));
       t.is((await collect(again.journal.read('legacy-short'))).length, 3);
       t.is(await again.journal.highestSeq('legacy-long'), LONG + 2);
     } finally {
@@ -158,6 +162,50 @@ for (const backend of backends) {
     }
   });
 }
+
+test('sqlite: a journal of clustered blocks (migration 2) opens as a rowid table with its stream index, every event intact', async (t) => {
+  const backend = backends[0]!;
+  const storage = await backend.createStorage();
+  const [, path] = storage.args;
+  // Blocks as migration 2 stored them: two streams, blocks of several events, written interleaved.
+  const streams = { 'blocks-a': Array.from({ length: 2_500 }, (_, i) => ({ n: i + 1, z: i === 7 ? -0 : i })), 'blocks-b': ['x', { y: [1, 2] }, 3] };
+  const db = new Database(path!);
+  try {
+    migrateSqlite(db, SQLITE_MIGRATIONS.filter((m) => m.version <= 2));
+    const insert = db.prepare('INSERT INTO journal_blocks (persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const [id, events] of Object.entries(streams)) {
+        let seq = 0;
+        for (const block of packBlocks(events.map((e) => codec.encodeValue(e)), 7)) {
+          insert.run(id, seq + 1, seq + block.count, 1, 1_700_000_000_000 + seq, id === 'blocks-a' ? 'w' : null, block.bytes);
+          seq += block.count;
+        }
+      }
+    })();
+  } finally {
+    db.close();
+  }
+  const blocks = await storage.count('journal_blocks');
+  const store = await storage.open();
+  try {
+    t.is(await storage.count('schema_migrations'), SQLITE_MIGRATIONS.length);
+    t.is(await storage.count('journal_blocks'), blocks, 'one row per block, as before');
+    t.is(await storage.count(`sqlite_master WHERE type = 'index' AND name = 'journal_blocks_stream'`), 1);
+    t.is(await storage.count(`journal_blocks WHERE rowid > 0`), blocks, 'a rowid table');
+    for (const [id, events] of Object.entries(streams)) {
+      const stored = await collect(store.journal.read(id));
+      t.deepEqual(stored.map((e) => e.event), events, id);
+      t.deepEqual(stored.map((e) => e.seq), events.map((_, i) => i + 1), id);
+    }
+    t.true(Object.is(((await collect(store.journal.read('blocks-a', 8, 8)))[0]!.event as { z: number }).z, -0));
+    t.deepEqual((await collect(store.journal.read('blocks-a', 1_000, 1_003))).map((e) => e.seq), [1_000, 1_001, 1_002, 1_003]);
+    await t.throwsAsync(store.journal.append('blocks-a', ['stale'], { expectedSeq: 2_499, epoch: 1 }), { instanceOf: ConcurrencyError });
+    t.deepEqual(await store.journal.append('blocks-a', ['next'], { expectedSeq: 2_500, epoch: 1 }), { fromSeq: 2_501, toSeq: 2_501 });
+    t.deepEqual((await collect(store.journal.read('blocks-a', 2_500))).map((e) => e.event), [streams['blocks-a'][2_499], 'next']);
+  } finally {
+    await store.close();
+  }
+});
 
 test.after.always('remove the test databases and schemas', async () => {
   await Promise.all(backends.map((b) => b.cleanup()));
