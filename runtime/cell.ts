@@ -1,4 +1,4 @@
-import { dispatch as nactDispatch, spawn as nactSpawn, stop as nactStop } from 'nact';
+import { spawn as nactSpawn, stop as nactStop } from 'nact';
 import type { Logger } from 'pino';
 import { attachContext } from './actor.js';
 import type { Actor, ActorClass, ActorContext, ScheduleOptions, SpawnOptions } from './actor.js';
@@ -12,8 +12,6 @@ import type { ActorState, ActorStats } from './stats.js';
 import type { ActorSystem } from './system.js';
 import { Supervision } from './supervisor.js';
 import type { RestartType } from '../supervision/strategy.js';
-
-const DRAIN = Object.freeze({ type: '$drain' });
 
 /**
  * nact accepts names of [a-z0-9-$_.+!*'(),]; our grammar also allows ':', '@' and '='. Map those to
@@ -60,7 +58,7 @@ export class LocalRef<P extends Message = Message> implements ActorRef<P> {
 
 /**
  * The runtime side of one actor: its mailbox, its current instance, its children and the drain loop.
- * nact hosts the cell (hierarchy, scheduling); each nact dispatch drains up to `throughput` messages.
+ * nact hosts the cell (hierarchy); the system schedules its drains, each of up to `throughput` messages.
  */
 export class ActorCell implements ActorContext<Message> {
   readonly system: ActorSystem;
@@ -124,10 +122,8 @@ export class ActorCell implements ActorContext<Message> {
     this.nactRef =
       parent === undefined
         ? nactParent
-        : nactSpawn(nactParent as never, (state: unknown) => {
-            this.drain();
-            return state;
-          }, nactName(name));
+        : // nact keeps the hierarchy; it is never dispatched to (the system schedules drains).
+          nactSpawn(nactParent as never, (state: unknown) => state, nactName(name));
   }
 
   // ---- context API (the cell is the context object handed to the actor) ----
@@ -238,11 +234,13 @@ export class ActorCell implements ActorContext<Message> {
   #schedule(): void {
     this.#scheduled = true;
     this.system.active++;
-    if (this.system.manualDispatch) this.system.runQueue.push(this);
-    else nactDispatch(this.nactRef as never, DRAIN);
+    this.system.enqueueDrain(this);
   }
 
-  /** Called by nact (or the manual dispatcher): processes up to `throughput` messages, then yields. */
+  /** `drain` as a callback, made once, for the event-loop dispatcher's microtasks. */
+  readonly drainTask = (): void => this.drain();
+
+  /** Called by the system's dispatcher: processes up to `throughput` messages, then yields. */
   drain(): void {
     if (!this.#scheduled) return; // a drain cancelled by stop
     const system = this.system;

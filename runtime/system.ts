@@ -30,6 +30,14 @@ export function placedRef<P extends Message = Message>(path: string): ActorRef<P
   return { node: PLACED_NODE, path };
 }
 export const DEFAULT_NODE_NAME = 'local';
+/**
+ * Longest a burst of actor drains runs as microtasks before the rest wait for the next event-loop turn
+ * (ms). Long enough that a chain of local messages (strategy, risk, broker) runs in one burst, short
+ * enough that a busy node still answers its sockets and fires its timers every few milliseconds.
+ */
+export const EVENT_LOOP_TURN_BUDGET_MS = 4;
+/** Drains between two looks at the clock within a turn. */
+const DRAINS_PER_BUDGET_CHECK = 32;
 /** Consecutive idle microtask turns after which a manual-dispatch system counts as settled. */
 const MANUAL_SETTLE_IDLE_TURNS = 8;
 /** Microtask turns to wait for in-flight work before yielding to the event loop (I/O). */
@@ -52,7 +60,8 @@ export interface ActorSystemOptions {
   readonly deadLetterRingSize?: number;
   readonly kinds?: ActorKinds;
   /**
-   * `event-loop` (default): nact schedules each mailbox drain on the event loop. `manual`: nothing runs
+   * `event-loop` (default): ready actors drain as microtasks, in bursts of at most
+   * {@link EVENT_LOOP_TURN_BUDGET_MS} between which I/O and timers run. `manual`: nothing runs
    * until the owner calls {@link ActorSystem.runUntilIdle} (or awaits `settled()`), which drains ready
    * actors synchronously in a deterministic order; backtests use it for speed and bit-for-bit replays.
    */
@@ -96,8 +105,10 @@ export interface ActorTreeNode {
 }
 
 /**
- * A set of actors in one process, on one node. Wraps a nact system: nact hosts every actor and
- * schedules its mailbox drains; Bifrost adds typed refs, batched bounded mailboxes, supervision
+ * A set of actors in one process, on one node. Wraps a nact system: nact hosts every actor (the
+ * hierarchy, spawning and stopping); the system schedules mailbox drains itself, as microtasks in
+ * bounded bursts (nact's own dispatch costs a setImmediate, a context and a copy of the children map
+ * per drain). Bifrost adds typed refs, batched bounded mailboxes, supervision
  * strategies, dead letters, an event stream, an injected clock and per-actor statistics.
  *
  * @example
@@ -132,9 +143,14 @@ export class ActorSystem {
   refResolver: ((ref: ActorRef<any>) => ActorRef<any> | undefined) | undefined;
   /** True with `dispatch: 'manual'`. */
   readonly manualDispatch: boolean;
-  /** @internal Cells ready to drain under manual dispatch, in the order they became ready. */
+  /** @internal Cells ready to drain, in the order they became ready. */
   readonly runQueue: ActorCell[] = [];
   #runHead = 0;
+  /** Event-loop dispatch: a turn is scheduled for cells that missed a spent burst. */
+  #turnPending = false;
+  /** Event-loop dispatch: when the current burst of microtask drains ends (0: no burst, -1: spent). */
+  #burstDeadline = 0;
+  #burstDrains = 0;
 
   readonly #cells = new Map<string, ActorCell>();
   readonly #root: ActorCell;
@@ -457,6 +473,52 @@ export class ActorSystem {
   }
 
   /**
+   * @internal Makes `cell` drain. Manual dispatch: when the owner next runs the queue. Event loop: as a
+   * microtask while the current burst has time left ({@link EVENT_LOOP_TURN_BUDGET_MS}), so a message from
+   * one local actor to another costs a microtask, not an event-loop turn; past it, in the next turn, so a
+   * busy node still answers its sockets and fires its timers.
+   */
+  enqueueDrain(cell: ActorCell): void {
+    if (this.manualDispatch) {
+      this.runQueue.push(cell);
+      return;
+    }
+    if (this.#burstHasTime()) {
+      queueMicrotask(cell.drainTask);
+      return;
+    }
+    this.runQueue.push(cell);
+    if (this.#turnPending) return;
+    this.#turnPending = true;
+    setImmediate(this.#runTurn);
+  }
+
+  /** Whether a drain may still run in this burst; starts a burst (ended by the next turn) when none runs. */
+  #burstHasTime(): boolean {
+    if (this.#burstDeadline === 0) {
+      this.#burstDeadline = performance.now() + EVENT_LOOP_TURN_BUDGET_MS;
+      this.#burstDrains = 0;
+      setImmediate(this.#endBurst);
+      return true;
+    }
+    if (++this.#burstDrains % DRAINS_PER_BUDGET_CHECK !== 0) return this.#burstDeadline > 0;
+    if (performance.now() < this.#burstDeadline) return true;
+    this.#burstDeadline = -1; // spent: later drains wait for a turn
+    return false;
+  }
+
+  readonly #endBurst = (): void => {
+    this.#burstDeadline = 0;
+  };
+
+  /** The turn after a spent burst: the cells that waited drain, as microtasks of a new burst. */
+  readonly #runTurn = (): void => {
+    this.#turnPending = false;
+    const queue = this.runQueue.splice(0);
+    for (const cell of queue) this.enqueueDrain(cell);
+  };
+
+  /**
    * Manual dispatch only: drains every ready actor, and the actors they make ready, until none is left.
    * Runs synchronously; async work (a receive that returned a promise) continues when its promise
    * settles, so call `settled()` when actors await anything. Returns the number of drains run.
@@ -485,7 +547,7 @@ export class ActorSystem {
    * No allocation: a backtest strategy asks it after every time slice. Always false under event-loop dispatch.
    */
   hasReadyWork(self?: ActorRef<any>): boolean {
-    if (this.#runHead < this.runQueue.length) return true;
+    if (this.manualDispatch && this.#runHead < this.runQueue.length) return true;
     if (self === undefined) return false;
     const cell = LocalRef.cellOf(self);
     return cell !== undefined && cell.mailbox.length > 0;
