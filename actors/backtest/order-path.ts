@@ -49,7 +49,7 @@ export async function spawnOrderPath(system: ActorSystem, options: OrderPathOpti
   attachOrderPath(system, { riskKey: options.riskKey, venues: new Map([[options.venue.name, options.venue]]) });
   // A journaled mark only shortens recovery after a restart, and a backtest's journal is discarded: mark the
   // journal yearly of simulated time instead of at every daily bar (it was one journal write per bar).
-  const portfolio = system.spawn(PortfolioActor, 'portfolio', { portfolioId: options.portfolioId, initialCash: options.initialCash, markJournalIntervalMs: BACKTEST_MARK_JOURNAL_INTERVAL_MS }) as ActorRef<PortfolioProtocol>;
+  const portfolio = system.spawn(PortfolioActor, 'portfolio', { portfolioId: options.portfolioId, initialCash: options.initialCash, markJournalIntervalMs: BACKTEST_MARK_JOURNAL_INTERVAL_MS, equityPointsKept: Number.POSITIVE_INFINITY }) as ActorRef<PortfolioProtocol>;
   const broker = system.spawn(BrokerActor, 'broker', { brokerId: 'backtest', venue: options.venue.name, riskIds: ['risk'], portfolioRef: portfolio }) as ActorRef<BrokerProtocol>;
   const risk = system.spawn(RiskActor, 'risk', {
     riskId: 'risk',

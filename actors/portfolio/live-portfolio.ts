@@ -37,6 +37,12 @@ export function checkFill(portfolioId: string, fill: Fill): void {
 }
 
 /** One symbol's frozen position and mark; either may be missing (a symbol marked but never traded). */
+/**
+ * Equity points a portfolio actor's books keep at least (at most twice as many): the newest, as many as a
+ * snapshot keeps, so the curve a portfolio shows is as long after a restart as before it.
+ */
+export const EQUITY_POINTS_KEPT = 10_000;
+
 interface Holding {
   readonly symbol: string;
   position: Position | undefined;
@@ -78,6 +84,7 @@ export class LivePortfolio {
   #marks: Readonly<Record<string, Mark>> | undefined;
   #riskPositions: Readonly<Record<string, number>> | undefined;
   #riskMarks: Readonly<Record<string, number>> | undefined;
+  #equityPointsKept = Number.POSITIVE_INFINITY;
 
   private constructor(state: PortfolioState) {
     this.portfolioId = state.portfolioId;
@@ -116,6 +123,17 @@ export class LivePortfolio {
   /** Fill ids booked. */
   get fillCount(): number {
     return this.#fillIds.length;
+  }
+
+  /**
+   * Keeps at least the newest `points` of the equity curve and at most twice as many, from the next point
+   * on; the default keeps every point (what the immutable states do). The peak equity and the largest
+   * drawdown cover the whole history either way.
+   */
+  keepEquityPoints(points: number): this {
+    if (!(points >= 1)) throw new RangeError(`equity points kept must be at least 1, was ${points}`);
+    this.#equityPointsKept = points;
+    return this;
   }
 
   /** Points on the equity curve. */
@@ -223,6 +241,9 @@ export class LivePortfolio {
     this.#peakEquity = peakEquity;
     this.#maxDrawdownPct = Math.max(this.#maxDrawdownPct, drawdown);
     SharedLog.push(this.#equityCurve, Object.freeze({ time: this.#time, equity }));
+    // Every fill and every mark adds a point, and a live node marks on every price: past twice the bound,
+    // the curve is cut back to its newest points in one copy, so a point costs O(1) amortised.
+    if (this.#equityCurve.length >= 2 * this.#equityPointsKept) SharedLog.keepLast(this.#equityCurve, this.#equityPointsKept);
     this.#state = undefined;
   }
 

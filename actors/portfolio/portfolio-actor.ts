@@ -10,7 +10,7 @@ import {
 } from './portfolio-books.js';
 import { DEFAULT_EQUITY_POINTS_IN_SNAPSHOT } from './portfolio-books.js';
 import type { PortfolioBooks, PortfolioBooksSnapshot, PortfolioJournalEvent } from './portfolio-books.js';
-import { fillProblemsFor } from './live-portfolio.js';
+import { EQUITY_POINTS_KEPT, fillProblemsFor } from './live-portfolio.js';
 import type { LivePortfolio } from './live-portfolio.js';
 import { exposure, toSnapshot, unrealizedPnl } from './portfolio-state.js';
 import type { PortfolioState } from './portfolio-state.js';
@@ -36,6 +36,12 @@ export interface PortfolioActorProps {
   readonly snapshotEveryEvents?: number;
   /** Events a snapshot waits for per unit of the books' size; default 8 (`SNAPSHOT_EVENTS_PER_WEIGHT`). */
   readonly snapshotEventsPerWeight?: number;
+  /**
+   * Equity points kept in memory: at least this many of the newest, at most twice as many; default
+   * {@link EQUITY_POINTS_KEPT} (what a snapshot keeps). `Infinity` keeps the whole curve (a backtest's
+   * eager reference feed reads it).
+   */
+  readonly equityPointsKept?: number;
   /** Ownership epoch, set by the cluster's placement (journal fencing); default 1. */
   readonly epoch?: number;
 }
@@ -68,6 +74,8 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
   /** Who gets `risk.portfolioUpdate`, built from the subscribed refs as they stood (they are only ever added). */
   #recipients: ActorRef[] = [];
   #recipientsOf: { readonly refs: readonly PlainRef[]; readonly length: number } | undefined;
+  /** The books whose equity curve has this actor's bound (a recovery makes new books). */
+  #bounded: LivePortfolio | undefined;
 
   persistenceId(): string {
     return `portfolio-${this.props.portfolioId}`;
@@ -109,13 +117,17 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
       replayPortfolioEvent(books, opened, this.props.portfolioId);
       await this.recordNow(opened);
     }
+    this.#portfolio(); // bounds the equity curve now, so that a bad bound fails the start
     this.#tellRisk(ctx);
     for (const [brokerId, feed] of books.brokers) if (feed.ref !== undefined) this.#askReplay(brokerId, feed.seq, feed.ref, ctx);
   }
 
   #portfolio(): LivePortfolio {
-    return this.live.portfolio!;
+    const portfolio = this.live.portfolio!;
+    if (this.#bounded !== portfolio) this.#bounded = portfolio.keepEquityPoints(this.props.equityPointsKept ?? EQUITY_POINTS_KEPT);
+    return portfolio;
   }
+
 
   handle(msg: PortfolioProtocol, ctx: ActorContext<PortfolioProtocol>): void {
     switch (msg.type) {

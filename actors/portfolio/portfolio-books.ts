@@ -1,11 +1,11 @@
 import type { Fill } from '../domain/fill.js';
 import type { PlainRef } from '../domain/journaled-actor.js';
-import { LivePortfolio } from './live-portfolio.js';
+import { EQUITY_POINTS_KEPT, LivePortfolio } from './live-portfolio.js';
 import { createPortfolio, fromSnapshot, toSnapshot } from './portfolio-state.js';
 import type { PortfolioSnapshot } from './portfolio-state.js';
 
-/** Equity points a snapshot keeps (the live curve keeps all). */
-export const DEFAULT_EQUITY_POINTS_IN_SNAPSHOT = 10_000;
+/** Equity points a snapshot keeps: those the live books keep at least ({@link EQUITY_POINTS_KEPT}). */
+export const DEFAULT_EQUITY_POINTS_IN_SNAPSHOT = EQUITY_POINTS_KEPT;
 
 /** What the portfolio actor journals. */
 export type PortfolioJournalEvent =

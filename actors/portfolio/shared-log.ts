@@ -29,6 +29,17 @@ export class SharedLog<T> {
     cursor.length += 1;
   }
 
+  /**
+   * Keeps only the newest `n` items of the cursor's window: the cursor moves to a new log holding them
+   * (O(n)), so views taken before still see the old log whole.
+   */
+  static keepLast<T>(cursor: LogCursor<T>, n: number): void {
+    if (cursor.length <= n) return;
+    const log = cursor.log;
+    cursor.log = new SharedLog(log.#items.slice(cursor.length - n, cursor.length), log.#keyOf);
+    cursor.length = n;
+  }
+
   /** A view of the cursor's window as it stands now: later pushes do not show in it. */
   static view<T>(cursor: LogCursor<T>): LogView<T> {
     return { log: cursor.log, length: cursor.length };

@@ -105,3 +105,23 @@ test('a cursor pushed in place leaves earlier views as they were, and a cursor b
   t.deepEqual([SharedLog.items(SharedLog.view(branch)), SharedLog.items(SharedLog.view(cursor))], [['a', 'b', 'c', 'x'], ['a', 'b', 'c', 'd']]);
   t.true(SharedLog.has(SharedLog.view(branch), 'x') && !SharedLog.has(SharedLog.view(cursor), 'x'));
 });
+
+test('a bounded equity curve keeps its newest points, and a state read before a cut still shows every point it had', (t) => {
+  const bounded = LivePortfolio.fromState(createPortfolio('p1', 1_000, 0)).keepEquityPoints(10);
+  const whole = LivePortfolio.fromState(createPortfolio('p1', 1_000, 0));
+  bounded.applyFill(fill(1, 'AAA', 'buy', 10, 5, 1));
+  whole.applyFill(fill(1, 'AAA', 'buy', 10, 5, 1));
+  let before: PortfolioState | undefined;
+  for (let i = 0; i < 100; i++) {
+    bounded.markPrices({ AAA: 5 + (i % 7) }, 10 + i);
+    whole.markPrices({ AAA: 5 + (i % 7) }, 10 + i);
+    if (i === 15) before = bounded.state();
+    t.true(bounded.equityPoints >= Math.min(10, whole.equityPoints) && bounded.equityPoints < 20);
+  }
+  t.deepEqual(equityHistory(bounded.state()), equityHistory(whole.state()).slice(-bounded.equityPoints), 'the newest points, as the whole curve has them');
+  const { equityCurve: _a, fillIds: _b, ...boundedRest } = bounded.state();
+  const { equityCurve: _c, fillIds: _d, ...wholeRest } = whole.state();
+  t.deepEqual(boundedRest, wholeRest, 'every other figure, peak and drawdown included, as without the bound');
+  t.is(equityHistory(before!).length, 18, 'a state read earlier keeps its own points');
+  t.throws(() => whole.keepEquityPoints(0), { instanceOf: RangeError });
+});

@@ -151,3 +151,31 @@ test('a restarted portfolio asks its brokers for the fills sent while it was dow
   t.deepEqual(snapshot.fillIds, log.map((f) => f.fillId));
   t.is(snapshot.positions.AAA?.quantity, 130);
 });
+
+test('the equity curve keeps its newest points within the bound, while peak and drawdown cover all of it', async (t) => {
+  const { system, spawn } = await setup(t);
+  const kept = 50;
+  const ref = spawn({ equityPointsKept: kept });
+  system.tell(ref, portfolioFill(fill('AAA', 'buy', 100, 10)));
+  await system.settled();
+  // A rise to a peak early on, then a long slide: the peak must outlive the points that showed it.
+  const prices = [20, ...Array.from({ length: 500 }, (_, i) => 15 - i * 0.01)];
+  for (const [i, price] of prices.entries()) system.tell(ref, portfolioMarkPrices({ AAA: price }, 1_800_000_000_000 + i));
+  await system.settled();
+  const { snapshot } = await snapshotOf(system, ref);
+  t.true(snapshot.equityHistory.length >= kept && snapshot.equityHistory.length < 2 * kept, `kept ${snapshot.equityHistory.length} points`);
+  const last = snapshot.equityHistory[snapshot.equityHistory.length - 1]!;
+  t.deepEqual(last, { time: 1_800_000_000_000 + prices.length - 1, equity: snapshot.equity }, 'the newest point is the current equity');
+  t.true(snapshot.equityHistory.every((p, i, all) => i === 0 || p.time > all[i - 1]!.time), 'the newest points, in order');
+  t.is(snapshot.peakEquity, 100_000 - 1 + 100 * (20 - 10), 'the peak from before the kept window');
+  t.true(snapshot.maxDrawdownPct > 0);
+});
+
+test('a bound on equity points below 1 is refused when the portfolio starts', async (t) => {
+  const { system, spawn } = await setup(t);
+  const failures = collect<{ type: string; error?: { message?: string } }>(system, 'supervisor.failed');
+  spawn({ equityPointsKept: 0 });
+  await system.settled();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.true(failures.some((f) => /equity points kept must be at least 1, was 0/.test(JSON.stringify(f))), JSON.stringify(failures).slice(0, 300));
+});
