@@ -10,6 +10,8 @@ import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_READ_PAGE_SIZE } from '../journal.js'
 import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../journal.js';
 import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
+import { prepareStoredHead } from './sqlite-heads.js';
+import type { StoredHead } from './sqlite-heads.js';
 
 /** Options for {@link SqliteJournal}. */
 export interface SqliteJournalOptions {
@@ -20,8 +22,6 @@ export interface SqliteJournalOptions {
   /** Source of entry timestamps (an actor-system `Clock` fits). Default `Date`. */
   readonly clock?: { now(): number };
 }
-
-type StoredHeadRow = [highestSeq: number | null, epoch: number | null, lastStoredSeq: number | null];
 
 /**
  * The embedded journal on better-sqlite3. Each append is stored as one `journal_blocks` row (several
@@ -40,7 +40,7 @@ export class SqliteJournal implements Journal {
   readonly #clock: { now(): number };
   readonly #pageSize: number;
   readonly #commits: GroupCommit<PendingAppend>;
-  readonly #selectStoredHead: Database.Statement<[string, string], StoredHeadRow>;
+  readonly #readStoredHead: (persistenceId: string) => StoredHead;
   readonly #upsertHead: Database.Statement<[string, number, number]>;
   readonly #insert: Database.Statement<[string, number, number, number, number, string | null, Uint8Array]>;
   readonly #page: Database.Statement<[string, number, string, number, number], BlockRow>;
@@ -56,12 +56,7 @@ export class SqliteJournal implements Journal {
     this.#pageSize = options.readPageSize ?? DEFAULT_READ_PAGE_SIZE;
     checkInteger('readPageSize', this.#pageSize, 1);
     this.#commits = new GroupCommit((batch) => this.#flush(batch), options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
-    this.#selectStoredHead = db
-      .prepare<[string, string], StoredHeadRow>(
-        `SELECT h.highest_seq, h.epoch, (SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?)
-         FROM (SELECT 1) LEFT JOIN journal_heads h ON h.persistence_id = ?`,
-      )
-      .raw();
+    this.#readStoredHead = prepareStoredHead(db);
     this.#upsertHead = db.prepare(
       `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, ?, ?)
        ON CONFLICT (persistence_id) DO UPDATE SET highest_seq = excluded.highest_seq, epoch = excluded.epoch`,
@@ -150,16 +145,6 @@ export class SqliteJournal implements Journal {
 
   #readHead(persistenceId: string): JournalHead {
     return this.#readStoredHead(persistenceId).head;
-  }
-
-  /**
-   * The head as an append checks it: the stored epoch, and as the highest seq the larger of the head's
-   * and the last stored block's, so a head row behind its blocks (which appends leave it: the row is
-   * written only when created or when its epoch rises) can never let an append overwrite or overlap them.
-   */
-  #readStoredHead(persistenceId: string): { head: JournalHead; hasRow: boolean } {
-    const [highestSeq, epoch, lastStoredSeq] = this.#selectStoredHead.get(persistenceId, persistenceId)!;
-    return { head: { highestSeq: Math.max(highestSeq ?? 0, lastStoredSeq ?? 0), epoch: epoch ?? 0 }, hasRow: epoch !== null };
   }
 
   #checkOpen(): void {

@@ -6,6 +6,8 @@ import { decodeSnapshot, DEFAULT_MAX_SNAPSHOT_BYTES, DEFAULT_SNAPSHOTS_KEPT } fr
 import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
+import { prepareStoredHead } from './sqlite-heads.js';
+import type { StoredHead } from './sqlite-heads.js';
 
 /** Options for {@link SqliteSnapshotStore}. */
 export interface SqliteSnapshotStoreOptions {
@@ -25,7 +27,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   readonly #keep: number;
   readonly #codec: Codec;
   readonly #clock: { now(): number };
-  readonly #selectHead: Database.Statement<[string, string], [number, number]>;
+  readonly #readStoredHead: (persistenceId: string) => StoredHead;
   readonly #upsert: Database.Statement<[string, number, number, number, Uint8Array]>;
   readonly #prune: Database.Statement<[string, string, number]>;
   readonly #latest: Database.Statement<[string], SnapshotRow>;
@@ -39,13 +41,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     checkInteger('keep', this.#keep, 1);
     this.#codec = new Codec({ maxPayloadBytes: options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES });
     this.#clock = options.clock ?? Date;
-    // The journal's highest seq is the larger of its head row's and its last block's (the row trails).
-    this.#selectHead = db
-      .prepare<[string, string], [number, number]>(
-        `SELECT max(coalesce(h.highest_seq, 0), coalesce((SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?), 0)), coalesce(h.epoch, 0)
-         FROM (SELECT 1) LEFT JOIN journal_heads h ON h.persistence_id = ?`,
-      )
-      .raw();
+    this.#readStoredHead = prepareStoredHead(db);
     this.#upsert = db.prepare(
       `INSERT INTO snapshots (persistence_id, seq, epoch, timestamp, payload) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (persistence_id, seq) DO UPDATE SET epoch = excluded.epoch, timestamp = excluded.timestamp, payload = excluded.payload`,
@@ -75,7 +71,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const payload = this.#codec.encodeValue(state);
     const timestamp = this.#clock.now();
     const save = this.#db.transaction(() => {
-      const [highestSeq, currentEpoch] = this.#selectHead.get(persistenceId, persistenceId) ?? [0, 0];
+      const { highestSeq, epoch: currentEpoch } = this.#readStoredHead(persistenceId).head;
       if (epoch < currentEpoch) throw new FencedError(persistenceId, epoch, currentEpoch);
       if (seq > highestSeq) throw new SnapshotAheadOfJournalError(persistenceId, seq, highestSeq);
       this.#upsert.run(persistenceId, seq, epoch, timestamp, payload);
