@@ -36,13 +36,13 @@ export function checkFill(portfolioId: string, fill: Fill): void {
   if (problems.length > 0) throw new InvalidFillError(String(fill.fillId), problems);
 }
 
-/** One symbol's frozen position and mark; either may be missing (a symbol marked but never traded). */
 /**
  * Equity points a portfolio actor's books keep at least (at most twice as many): the newest, as many as a
  * snapshot keeps, so the curve a portfolio shows is as long after a restart as before it.
  */
 export const EQUITY_POINTS_KEPT = 10_000;
 
+/** One symbol's frozen position and mark; either may be missing (a symbol marked but never traded). */
 interface Holding {
   readonly symbol: string;
   position: Position | undefined;

@@ -74,8 +74,6 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
   /** Who gets `risk.portfolioUpdate`, built from the subscribed refs as they stood (they are only ever added). */
   #recipients: ActorRef[] = [];
   #recipientsOf: { readonly refs: readonly PlainRef[]; readonly length: number } | undefined;
-  /** The books whose equity curve has this actor's bound (a recovery makes new books). */
-  #bounded: LivePortfolio | undefined;
 
   persistenceId(): string {
     return `portfolio-${this.props.portfolioId}`;
@@ -117,17 +115,15 @@ export class PortfolioActor extends JournaledActor<PortfolioProtocol, PortfolioJ
       replayPortfolioEvent(books, opened, this.props.portfolioId);
       await this.recordNow(opened);
     }
-    this.#portfolio(); // bounds the equity curve now, so that a bad bound fails the start
+    // The books exist from here on (a restart is a new instance); a bad bound fails the start.
+    books.portfolio!.keepEquityPoints(this.props.equityPointsKept ?? EQUITY_POINTS_KEPT);
     this.#tellRisk(ctx);
     for (const [brokerId, feed] of books.brokers) if (feed.ref !== undefined) this.#askReplay(brokerId, feed.seq, feed.ref, ctx);
   }
 
   #portfolio(): LivePortfolio {
-    const portfolio = this.live.portfolio!;
-    if (this.#bounded !== portfolio) this.#bounded = portfolio.keepEquityPoints(this.props.equityPointsKept ?? EQUITY_POINTS_KEPT);
-    return portfolio;
+    return this.live.portfolio!;
   }
-
 
   handle(msg: PortfolioProtocol, ctx: ActorContext<PortfolioProtocol>): void {
     switch (msg.type) {
