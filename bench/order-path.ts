@@ -161,7 +161,6 @@ class BenchStrategy extends Actor<StrategyMsg, { target: ActorRef; wrap: (o: Ord
   #next = 0;
   #sentAt = new Map<string, number>();
   #latencies: number[] = [];
-  #window = 1;
 
   receive(msg: StrategyMsg, ctx: ActorContext<StrategyMsg>): void {
     if (msg.type === 'bench.go') {
@@ -169,8 +168,8 @@ class BenchStrategy extends Actor<StrategyMsg, { target: ActorRef; wrap: (o: Ord
       this.#orders = go.orders;
       this.#next = 0;
       this.#latencies = [];
-      this.#window = go.window;
-      while (this.#next < Math.min(this.#window, this.#orders.length)) this.#send(ctx);
+      // The first window now; then one more as each is acknowledged, so at most `window` are in flight.
+      while (this.#next < Math.min(go.window, this.#orders.length)) this.#send(ctx);
       return;
     }
     if (msg.type !== 'broker.orderUpdate') return;

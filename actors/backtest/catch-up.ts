@@ -42,12 +42,10 @@ export class MarketCatchUp {
     for (let b = tape.sliceStart[this.#through + 1]!, end = tape.sliceStart[k + 1]!; b < end; b++) this.#latest[tape.symbolOf[b]!] = tape.positionOf[b]!;
     this.#through = Math.max(this.#through, k);
     let prices: Record<string, number> | undefined;
-    let sent = false;
     for (let s = 0; s < this.#latest.length; s++) {
       const position = this.#latest[s]!;
       if (position === this.#sent[s]) continue;
       this.#sent[s] = position;
-      sent = true;
       const series = tape.series[s]!;
       const bar = series.bars[position]!;
       (prices ??= {})[series.symbol] = bar.close;
@@ -62,6 +60,6 @@ export class MarketCatchUp {
     Object.freeze(prices);
     system.tell(risk, { type: 'risk.pricesUpdate', prices, time });
     if (portfolio !== undefined) system.tell(portfolio, { type: 'portfolio.markPrices', prices, time });
-    return sent;
+    return true;
   }
 }
