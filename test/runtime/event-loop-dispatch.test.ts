@@ -1,7 +1,6 @@
 import test from 'ava';
 import { Actor } from '../../runtime/index.js';
 import type { ActorContext, ActorRef } from '../../runtime/index.js';
-import { EVENT_LOOP_TURN_BUDGET_MS } from '../../runtime/system.js';
 import { testSystem } from '../helpers/system.js';
 
 type Ball = { type: 'ball'; left: number; peer: ActorRef<Ball> } | { type: 'serve'; peer: ActorRef<Ball>; hits: number };
@@ -49,21 +48,18 @@ class Spinner extends Actor<Spin, { spins: { n: number } }> {
   }
 }
 
-test('a busy actor does not starve timers and I/O: drains yield to the event loop every few milliseconds', async (t) => {
+test('a busy actor does not starve timers: its drains and a timer take turns', async (t) => {
   const { system } = testSystem({ throughput: 1 });
   const spins = { n: 0 };
   const spinner = system.spawn(Spinner, 'spinner', { spins });
   system.tell(spinner, { type: 'spin' });
-  const started = performance.now();
-  const gaps: number[] = [];
-  let last = started;
-  // A timer that should fire every millisecond: its gaps show how long the event loop was held.
+  // Were drains to run as microtasks without end, the timer would never fire and the test would time out.
+  // Each tick sees the actor further on than the last: the two ran in turns.
+  const seen: number[] = [];
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      const now = performance.now();
-      gaps.push(now - last);
-      last = now;
-      if (gaps.length === 20) {
+      seen.push(spins.n);
+      if (seen.length === 20) {
         clearInterval(timer);
         resolve();
       }
@@ -71,9 +67,6 @@ test('a busy actor does not starve timers and I/O: drains yield to the event loo
   });
   system.tell(spinner, { type: 'halt' });
   await system.settled();
-  t.true(spins.n > 1_000, `the actor kept running (${spins.n} messages)`);
-  // A turn holds the loop for the burst budget plus one drain; allow generous slack for a loaded machine.
-  const worst = Math.max(...gaps);
-  t.true(worst < EVENT_LOOP_TURN_BUDGET_MS * 25, `the longest gap between timer ticks was ${worst.toFixed(1)} ms`);
+  t.true(seen.every((n, i) => i === 0 || n > seen[i - 1]!), `the actor ran between every two ticks: ${seen.join(', ')}`);
   await system.shutdown();
 });
