@@ -1,9 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import * as crypto from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { OrderRequest } from '../domain/order.js';
 import { deepFreeze } from '../domain/freeze.js';
 import { InvalidApprovalRequestError } from './errors.js';
 import { flatCanonical } from './flat-canonical.js';
+import { hmacSha256Hex } from './hmac.js';
 import type { UsedTokenSet } from './used-tokens.js';
 
 /** Version of the approval token format; see docs/risk.md. */
@@ -70,46 +70,53 @@ export interface VerifyApprovalParams {
   readonly expectedRiskId?: string;
 }
 
-// One-shot hashing (Node >= 20.12) skips a Hash object per call; older runtimes use createHash.
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
 /** `OrderRequest`'s fields in canonical (sorted) order. */
 const ORDER_FIELDS = ['clientOrderId', 'createdAt', 'limitPrice', 'portfolioId', 'quantity', 'side', 'stopPrice', 'strategyId', 'symbol', 'tif', 'type'] as const;
-const ORDER_FIELD_BITS: ReadonlyMap<string, number> = new Map(ORDER_FIELDS.map((field, i) => [field, 1 << i]));
+/** `ORDER_FIELDS[i]`'s key as it opens the canonical text, and as it follows another field. */
+const FIRST_FIELD = ORDER_FIELDS.map((field) => `{"${field}":`);
+const NEXT_FIELD = ORDER_FIELDS.map((field) => `,"${field}":`);
+
+/** `JSON.stringify(text)`, skipped when nothing in `text` needs escaping (every id and symbol in practice). */
+function quoted(text: string): string {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    // Control characters, the quote, the backslash and (lone) surrogates are escaped by JSON.stringify.
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
 
 /**
  * The canonical text of an order (`canonicalEncode`) when it is a plain object of `OrderRequest`'s own
  * fields holding strings and finite numbers, as every real order is: their sorted order is known, so
- * nothing is sorted and no name is encoded. Anything else (another field, another value type) goes
- * through `flatCanonical`, which also raises the encoder's errors.
+ * the fields are read in that order and no key is sorted, looked up or encoded. An object with any other
+ * key (its own key count differs from the fields read), or another value type, goes through
+ * `flatCanonical`, which also raises the encoder's errors.
  */
 export function canonicalOrderText(order: OrderRequest): string {
   if (Object.getPrototypeOf(order) !== Object.prototype) return flatCanonical(order);
-  let present = 0;
-  for (const key of Object.keys(order)) {
-    const bit = ORDER_FIELD_BITS.get(key);
-    if (bit === undefined) return flatCanonical(order);
-    present |= bit;
-  }
+  const record = order as unknown as Record<string, unknown>;
   let out = '';
+  let read = 0;
   for (let i = 0; i < ORDER_FIELDS.length; i += 1) {
-    if ((present & (1 << i)) === 0) continue;
-    const field = ORDER_FIELDS[i]!;
-    const value = order[field] as unknown;
+    const value = record[ORDER_FIELDS[i]!];
+    if (value === undefined) continue;
     let encoded: string;
-    if (typeof value === 'string') encoded = JSON.stringify(value);
+    if (typeof value === 'string') encoded = quoted(value);
     else if (typeof value === 'number' && Number.isFinite(value)) encoded = String(value);
-    else if (value === undefined) continue;
     else return flatCanonical(order);
-    out += `${out.length === 0 ? '{"' : ',"'}${field}":${encoded}`;
+    out += (read === 0 ? FIRST_FIELD[i]! : NEXT_FIELD[i]!) + encoded;
+    read += 1;
   }
-  return out.length === 0 ? '{}' : `${out}}`;
+  // A field present as undefined is left out, as canonicalEncode leaves it out; any other key is not ours.
+  if (Object.keys(record).length !== read) return flatCanonical(order);
+  return read === 0 ? '{}' : `${out}}`;
 }
 
 /** Hex SHA-256 of the order's canonical bytes (`canonicalEncode` as UTF-8). */
 export function orderDigest(order: OrderRequest): string {
-  const text = canonicalOrderText(order);
-  return oneShotHash !== undefined ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot hashing (Node >= 20.12, below this package's engines) skips a Hash object per call.
+  return hash('sha256', canonicalOrderText(order), 'hex');
 }
 
 /** The replay-protection identity of a token. */
@@ -130,7 +137,7 @@ export function signedText(fields: SignedFields): string {
 }
 
 function mac(key: Buffer, fields: SignedFields): string {
-  return createHmac('sha256', key).update(signedText(fields), 'utf8').digest('hex');
+  return hmacSha256Hex(key, signedText(fields));
 }
 
 /** A frozen copy of `order`, or `order` itself when it is frozen and holds no objects (already immutable). */

@@ -42,6 +42,8 @@ test('the order text and the signed token text are the canonical encoding, and s
     { ...baseOrder, limitPrice: undefined, quantity: -0, clientOrderId: 'é"\\\n\u2028', symbol: '' },
     { createdAt: 5e-7, clientOrderId: 'x' },
     { ...baseOrder, note: 'an unknown field' },
+    { ...baseOrder, note: undefined, stopPrice: undefined },
+    { ...baseOrder, symbol: 'A\ud800B', portfolioId: 'tab\there', strategyId: '\u{1f600}' },
     { ...baseOrder, quantity: null },
     { ...baseOrder, quantity: true },
     Object.assign(Object.create(null) as Record<string, unknown>, baseOrder),
