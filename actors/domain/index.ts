@@ -8,7 +8,7 @@ export type { Instrument, InstrumentLookup } from './instrument.js';
 export { ORDER_TYPES, SIDES, TIMES_IN_FORCE, needsLimitPrice, needsStopPrice, oppositeSide, sideSign } from './order.js';
 export type { OrderRequest, OrderType, Side, TimeInForce } from './order.js';
 
-export { validateOrderRequest } from './order-validation.js';
+export { orderRequestProblems, validateOrderRequest } from './order-validation.js';
 export type { OrderProblem, OrderValidation } from './order-validation.js';
 
 export { midPrice, quoteProblems } from './quote.js';

@@ -38,18 +38,14 @@ function checkPrice(order: OrderRequest, field: 'limitPrice' | 'stopPrice', requ
 }
 
 /**
- * Validates an order at the boundary: known symbol, enumerations, an integer quantity that is a positive
- * multiple of the lot size, the prices its type requires (and no others), positive, finite and on the
- * instrument's tick grid (decided on integers, so 0.1 + 0.2 is on a 0.1 tick), and a valid `createdAt`.
- * Unknown keys are problems too. Returns every problem at once; never throws.
- * @example
- * const result = validateOrderRequest(request, registry);
- * if (!result.ok) console.error(result.problems.map((p) => p.message));
+ * Every problem with an order request, as `validateOrderRequest` finds them, without copying the order:
+ * the risk check asks this of every order, and a frozen copy it would throw away cost about a microsecond.
+ * An empty array when the order is valid. Never throws.
  */
-export function validateOrderRequest(request: OrderRequest, registry: InstrumentRegistry): OrderValidation {
+export function orderRequestProblems(request: OrderRequest, registry: InstrumentRegistry): OrderProblem[] {
   const problems: OrderProblem[] = [];
   if (typeof request !== 'object' || request === null) {
-    return { ok: false, problems: [{ field: 'clientOrderId', message: 'order request is not an object' }] };
+    return [{ field: 'clientOrderId', message: 'order request is not an object' }];
   }
   for (const key of Object.keys(request)) {
     if (!ALLOWED_KEYS.has(key)) problems.push({ field: key as keyof OrderRequest, message: `unknown field ${key}` });
@@ -82,6 +78,20 @@ export function validateOrderRequest(request: OrderRequest, registry: Instrument
   if (!Number.isSafeInteger(request.createdAt) || request.createdAt < 0) {
     problems.push({ field: 'createdAt', message: `createdAt ${String(request.createdAt)} is not a non-negative epoch-ms integer` });
   }
+  return problems;
+}
+
+/**
+ * Validates an order at the boundary: known symbol, enumerations, an integer quantity that is a positive
+ * multiple of the lot size, the prices its type requires (and no others), positive, finite and on the
+ * instrument's tick grid (decided on integers, so 0.1 + 0.2 is on a 0.1 tick), and a valid `createdAt`.
+ * Unknown keys are problems too. Returns every problem at once; never throws.
+ * @example
+ * const result = validateOrderRequest(request, registry);
+ * if (!result.ok) console.error(result.problems.map((p) => p.message));
+ */
+export function validateOrderRequest(request: OrderRequest, registry: InstrumentRegistry): OrderValidation {
+  const problems = orderRequestProblems(request, registry);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, order: Object.isFrozen(request) ? request : Object.freeze({ ...request }) };
 }

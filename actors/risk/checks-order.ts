@@ -1,4 +1,4 @@
-import { validateOrderRequest } from '../domain/order-validation.js';
+import { orderRequestProblems } from '../domain/order-validation.js';
 import type { RiskCheck } from './context.js';
 import { instrumentOf, isReducing, positionOf, valuationPrice } from './context.js';
 import { deny } from './denial.js';
@@ -25,11 +25,11 @@ export const checkSymbol: RiskCheck = (order, ctx) => {
 export const checkRestricted: RiskCheck = (order, ctx) =>
   ctx.limits.restrictedSymbols.includes(order.symbol) ? deny('SYMBOL_RESTRICTED', { symbol: order.symbol }) : undefined;
 
-/** Quantity on the lot grid, prices positive and on the tick grid, the prices the type needs: `validateOrderRequest`. */
+/** Quantity on the lot grid, prices positive and on the tick grid, the prices the type needs: `validateOrderRequest`'s rules. */
 export const checkOrderValidity: RiskCheck = (order, ctx) => {
-  const result = validateOrderRequest(order, ctx.registry);
-  if (result.ok) return undefined;
-  return deny('INVALID_ORDER', { fields: result.problems.map((p) => p.field).join('|'), problems: result.problems.map((p) => p.message).join('; ') });
+  const problems = orderRequestProblems(order, ctx.registry);
+  if (problems.length === 0) return undefined;
+  return deny('INVALID_ORDER', { fields: problems.map((p) => p.field).join('|'), problems: problems.map((p) => p.message).join('; ') });
 };
 
 /** Every order needs a price to value it against: a last price or the portfolio's mark. */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InstrumentRegistry } from '../../actors/domain/instrument.js';
 import type { OrderRequest } from '../../actors/domain/order.js';
-import { validateOrderRequest } from '../../actors/domain/order-validation.js';
+import { orderRequestProblems, validateOrderRequest } from '../../actors/domain/order-validation.js';
 import { InvalidInstrumentError, UnknownSymbolError } from '../../actors/domain/errors.js';
 
 const registry = new InstrumentRegistry([
@@ -35,6 +35,7 @@ for (const row of rows) {
   test(row.name, (t) => {
     const result = validateOrderRequest(row.order, registry);
     t.deepEqual(result.ok ? [] : result.problems.map((p) => p.field), row.fields);
+    t.deepEqual(orderRequestProblems(row.order, registry), result.ok ? [] : result.problems, 'the same problems without the frozen copy');
   });
 }
 
