@@ -109,20 +109,22 @@ function validate(config: BacktestConfig, cls: StrategyClass<any>, series: reado
   const symbols = [...(config.symbols ?? inBars)];
   if (config.bars.length === 0) problems.push('bars: no bars given');
   for (const s of symbols) if (!known.has(s)) problems.push(`symbols: no bars for ${s}`);
+  // Intervals in order of first appearance; the set is touched only where a bar's differs from the first.
+  const interval = config.bars[0]?.interval;
   const intervals = new Set<string>();
   for (let i = 0; i < config.bars.length && problems.length <= 20; i++) {
     const bar = config.bars[i]!;
     const p = barProblems(bar);
     if (p.length > 0) problems.push(`bars[${i}] (${bar.symbol} @ ${bar.time}): ${p.join('; ')}`);
-    intervals.add(bar.interval);
+    if (bar.interval !== interval) intervals.add(bar.interval);
   }
   // Each symbol's bars are in time order: a repeated time is a neighbour.
-  for (const { symbol, bars, indices } of series) {
-    for (let j = 1; j < bars.length && problems.length <= 20; j++) {
-      if (bars[j]!.time === bars[j - 1]!.time) problems.push(`bars[${indices[j]}]: a second bar for ${symbol}@${bars[j]!.time}`);
+  for (const { symbol, times, indices } of series) {
+    for (let j = 1; j < times.length && problems.length <= 20; j++) {
+      if (times[j] === times[j - 1]) problems.push(`bars[${indices[j]}]: a second bar for ${symbol}@${times[j]}`);
     }
   }
-  if (intervals.size > 1) problems.push(`bars: mixed intervals ${[...intervals].join(', ')}`);
+  if (intervals.size > 0) problems.push(`bars: mixed intervals ${[interval, ...intervals].join(', ')}`);
   const initialCash = config.initialCash ?? DEFAULT_INITIAL_CASH;
   if (!(initialCash > 0 && Number.isFinite(initialCash))) problems.push(`initialCash: must be a positive number, got ${initialCash}`);
   if (config.slippageBps !== undefined && !(config.slippageBps >= 0)) problems.push(`slippageBps: must be >= 0, got ${config.slippageBps}`);

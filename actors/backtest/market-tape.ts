@@ -1,28 +1,60 @@
 import type { Bar } from '../domain/bar.js';
 
-/** One symbol's bars in time order (ties in input order), with the index each bar had in the input. */
+/**
+ * One symbol's bars in time order (ties in input order), with the index each bar had in the input and each
+ * bar's time and close as given: the time checks and the tape read these instead of going back to the bars.
+ */
 export interface SymbolSeries {
   readonly symbol: string;
   readonly bars: readonly Bar[];
   readonly indices: readonly number[];
+  readonly times: readonly number[];
+  readonly closes: readonly number[];
 }
 
-/** Groups bars by symbol (symbols in name order), each symbol's bars sorted by time only if they are not already. */
+/** A symbol's bars in input order, as `seriesBySymbol` gathers them. */
+interface Gathered {
+  readonly indices: number[];
+  readonly bars: Bar[];
+  readonly times: number[];
+  readonly closes: number[];
+  /** Every time is at least the one before (checked as bars arrive, so sorted input is never sorted). */
+  sorted: boolean;
+}
+
+/**
+ * Groups bars by symbol (symbols in name order), each symbol's bars sorted by time only if they are not already.
+ * One pass over the bars: input usually comes a symbol at a time (a file per symbol), so the group is looked
+ * up only when the symbol changes, and each bar's time and close are read while the bar is at hand.
+ */
 export function seriesBySymbol(bars: readonly Bar[]): SymbolSeries[] {
-  const groups = new Map<string, number[]>();
+  const groups = new Map<string, Gathered>();
+  let symbol: string | undefined;
+  let group: Gathered | undefined;
   for (let i = 0; i < bars.length; i++) {
-    const symbol = bars[i]!.symbol;
-    const group = groups.get(symbol);
-    if (group === undefined) groups.set(symbol, [i]);
-    else group.push(i);
+    const bar = bars[i]!;
+    if (bar.symbol !== symbol || group === undefined) {
+      symbol = bar.symbol;
+      group = groups.get(symbol);
+      if (group === undefined) groups.set(symbol, (group = { indices: [], bars: [], times: [], closes: [], sorted: true }));
+    }
+    const time = bar.time;
+    if (group.sorted && group.times.length > 0) group.sorted = group.times[group.times.length - 1]! <= time;
+    group.indices.push(i);
+    group.bars.push(bar);
+    group.times.push(time);
+    group.closes.push(bar.close);
   }
   const series: SymbolSeries[] = [];
-  for (const symbol of [...groups.keys()].sort()) {
-    const indices = groups.get(symbol)!;
-    let sorted = true;
-    for (let j = 1; j < indices.length && sorted; j++) sorted = bars[indices[j - 1]!]!.time <= bars[indices[j]!]!.time;
-    if (!sorted) indices.sort((a, b) => bars[a]!.time - bars[b]!.time || a - b);
-    series.push({ symbol, indices, bars: indices.map((i) => bars[i]!) });
+  for (const name of [...groups.keys()].sort()) {
+    const { indices, bars: own, times, closes, sorted } = groups.get(name)!;
+    if (sorted) {
+      series.push({ symbol: name, bars: own, indices, times, closes });
+      continue;
+    }
+    // Positions within the group follow the input, so ties keep their input order.
+    const order = indices.map((_, j) => j).sort((a, b) => times[a]! - times[b]! || a - b);
+    series.push({ symbol: name, bars: order.map((j) => own[j]!), indices: order.map((j) => indices[j]!), times: order.map((j) => times[j]!), closes: order.map((j) => closes[j]!) });
   }
   return series;
 }
@@ -42,19 +74,8 @@ export class MarketTape {
 
   /** `series` in symbol name order, as `seriesBySymbol` returns them. */
   constructor(readonly series: readonly SymbolSeries[]) {
-    const timesOf: Float64Array[] = [];
-    const closes: Float64Array[] = [];
-    for (const { bars } of series) {
-      const times = new Float64Array(bars.length);
-      const closesOfSymbol = new Float64Array(bars.length);
-      for (let j = 0; j < bars.length; j++) {
-        times[j] = bars[j]!.time;
-        closesOfSymbol[j] = bars[j]!.close;
-      }
-      timesOf.push(times);
-      closes.push(closesOfSymbol);
-    }
-    this.closes = closes;
+    const timesOf = series.map((s) => new Float64Array(s.times));
+    this.closes = series.map((s) => new Float64Array(s.closes));
     const times = unionOfSorted(timesOf);
     // The slice of every bar: each symbol's times are ascending, so one forward walk per symbol.
     const sliceOf = timesOf.map((own) => {
@@ -67,24 +88,28 @@ export class MarketTape {
       return out;
     });
     const total = sliceOf.reduce((n, own) => n + own.length, 0);
-    this.sliceStart = new Int32Array(times.length + 1);
-    for (const own of sliceOf) for (let j = 0; j < own.length; j++) this.sliceStart[own[j]! + 1]!++;
-    for (let k = 0; k < times.length; k++) this.sliceStart[k + 1]! += this.sliceStart[k]!;
-    this.symbolOf = new Int32Array(total);
-    this.positionOf = new Int32Array(total);
-    for (let k = 0; k < times.length; k++) this.slices.push(new Array<Bar>(this.sliceStart[k + 1]! - this.sliceStart[k]!));
-    const cursor = this.sliceStart.slice(0, times.length);
+    const sliceStart = new Int32Array(times.length + 1);
+    for (const own of sliceOf) for (let j = 0; j < own.length; j++) sliceStart[own[j]! + 1]!++;
+    for (let k = 0; k < times.length; k++) sliceStart[k + 1]! += sliceStart[k]!;
+    const symbolOf = new Int32Array(total);
+    const positionOf = new Int32Array(total);
+    for (let k = 0; k < times.length; k++) this.slices.push(new Array<Bar>(sliceStart[k + 1]! - sliceStart[k]!));
+    const cursor = sliceStart.slice(0, times.length);
+    const slices = this.slices;
     for (let symbol = 0; symbol < series.length; symbol++) {
-      const { bars } = series[symbol]!;
       const own = sliceOf[symbol]!;
-      for (let j = 0; j < bars.length; j++) {
+      const bars = series[symbol]!.bars;
+      for (let j = 0; j < own.length; j++) {
         const k = own[j]!;
         const b = cursor[k]!++;
-        this.symbolOf[b] = symbol;
-        this.positionOf[b] = j;
-        this.slices[k]![b - this.sliceStart[k]!] = bars[j]!;
+        symbolOf[b] = symbol;
+        positionOf[b] = j;
+        slices[k]![b - sliceStart[k]!] = bars[j]!;
       }
     }
+    this.sliceStart = sliceStart;
+    this.symbolOf = symbolOf;
+    this.positionOf = positionOf;
   }
 
   get barCount(): number {
@@ -97,10 +122,14 @@ export class MarketTape {
   }
 }
 
-/** The distinct values of ascending lists, ascending: merged pairwise, so without sorting all of them. */
+/**
+ * The distinct values of ascending lists, ascending: merged pairwise, so without sorting all of them. Every
+ * merge drops repeats, whichever list they come from, so only a lone list is deduplicated on its own.
+ */
 function unionOfSorted(lists: readonly Float64Array[]): Float64Array {
-  let level = lists.map((list) => mergeDistinct(list, new Float64Array(0)));
-  if (level.length === 0) return new Float64Array(0);
+  if (lists.length === 0) return new Float64Array(0);
+  if (lists.length === 1) return mergeDistinct(lists[0]!, new Float64Array(0));
+  let level = lists;
   while (level.length > 1) {
     const next: Float64Array[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeDistinct(level[i]!, level[i + 1]!) : level[i]!);

@@ -43,3 +43,9 @@ test('a second bar for the same symbol and time is refused, wherever it sits in 
   const error = await t.throwsAsync(runBacktest({ strategy: 'sma-cross', params: { fast: 2, slow: 3 }, bars }), { instanceOf: BacktestConfigError });
   t.regex(error!.message, /a second bar for AAA@/);
 });
+
+test('mixed intervals are refused, named in order of first appearance', async (t) => {
+  const bars: Bar[] = [bar('AAA', 1), { ...bar('BBB', 1), interval: '1h' }, bar('AAA', 2), { ...bar('BBB', 2), interval: '1wk' }, { ...bar('BBB', 3), interval: '1h' }];
+  const error = await t.throwsAsync(runBacktest({ strategy: 'sma-cross', params: { fast: 2, slow: 3 }, bars }), { instanceOf: BacktestConfigError });
+  t.regex(error!.message, /bars: mixed intervals 1d, 1h, 1wk/);
+});
