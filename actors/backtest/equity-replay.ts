@@ -15,8 +15,10 @@ import type { EquityPoint } from './metrics.js';
  * - equity as the portfolio settles it: `cash + sum of quantity x mark` over non-flat positions, in the order
  *   of the portfolio's positions record (first traded first, integer-like symbols ahead).
  * Gross exposure is the sum of |quantity x last close| over symbols in the order they were first filled.
- * It keeps plain arrays indexed by symbol, one close per symbol per slice, where `LivePortfolio.markPrices`
- * takes a record of prices per mark; test/backtest/equity-replay.test.ts holds it to the portfolio's figures.
+ * It keeps typed arrays indexed by symbol (each position's quantity and average cost copied out of it after
+ * each fill, marks, closes) and the two orders as lists of indices, so that the sums each slice walk numbers
+ * rather than position objects; `LivePortfolio.markPrices` takes a record of prices per mark instead.
+ * test/backtest/equity-replay.test.ts holds it to the portfolio's figures.
  */
 export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCash: number): EquityPoint[] {
   const symbols = tape.series.length;
@@ -25,10 +27,12 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
   const markTime = new Float64Array(symbols).fill(Number.NEGATIVE_INFINITY);
   /** NaN until the symbol's first close (closes themselves are validated finite). */
   const lastClose = new Float64Array(symbols).fill(Number.NaN);
+  const quantity = new Float64Array(symbols);
+  const averageCost = new Float64Array(symbols);
   /** Keyed like the portfolio's positions record, so that Object.values walks them in the same order. */
   const positions: Record<string, { readonly index: number; position: Position }> = {};
-  let inRecordOrder: { readonly index: number; position: Position }[] = [];
-  const inFillOrder: { readonly index: number; position: Position }[] = [];
+  let inRecordOrder: number[] = [];
+  const inFillOrder: number[] = [];
   let cash = initialCash;
   let f = 0;
   const curve: EquityPoint[] = [];
@@ -41,11 +45,13 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
       let held = positions[fill.symbol];
       if (held === undefined) {
         held = positions[fill.symbol] = { index, position: { symbol: fill.symbol, quantity: 0, averageCost: 0, realizedPnl: 0 } };
-        inRecordOrder = Object.values(positions);
-        inFillOrder.push(held);
+        inRecordOrder = Object.values(positions).map((p) => p.index);
+        inFillOrder.push(index);
       }
       const signed = sideSign(fill.side) * fill.quantity;
-      held.position = tradePosition(held.position, signed, fill.price);
+      const position = (held.position = tradePosition(held.position, signed, fill.price));
+      quantity[index] = position.quantity;
+      averageCost[index] = position.averageCost;
       cash = cash - signed * fill.price - fill.commission;
       if (!(markTime[index]! > fill.time)) {
         markPrice[index] = fill.price;
@@ -62,13 +68,16 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
       }
     }
     let marked = 0;
-    for (const { index, position } of inRecordOrder) {
-      if (position.quantity !== 0) marked += position.quantity * (markTime[index] === Number.NEGATIVE_INFINITY ? position.averageCost : markPrice[index]!);
+    for (let i = 0; i < inRecordOrder.length; i++) {
+      const index = inRecordOrder[i]!;
+      const q = quantity[index]!;
+      if (q !== 0) marked += q * (markTime[index] === Number.NEGATIVE_INFINITY ? averageCost[index]! : markPrice[index]!);
     }
     let gross = 0;
-    for (const { index, position } of inFillOrder) {
+    for (let i = 0; i < inFillOrder.length; i++) {
+      const index = inFillOrder[i]!;
       const close = lastClose[index]!;
-      gross += Math.abs(position.quantity * (Number.isNaN(close) ? 0 : close));
+      gross += Math.abs(quantity[index]! * (Number.isNaN(close) ? 0 : close));
     }
     curve.push({ time, equity: cash + marked, grossExposure: gross });
   }

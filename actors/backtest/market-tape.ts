@@ -67,6 +67,8 @@ export function seriesBySymbol(bars: readonly Bar[]): SymbolSeries[] {
  */
 export class MarketTape {
   readonly slices: Bar[][] = [];
+  /** The time of each slice, read without going to its first bar. */
+  readonly times: Float64Array;
   readonly sliceStart: Int32Array;
   readonly symbolOf: Int32Array;
   readonly positionOf: Int32Array;
@@ -77,6 +79,7 @@ export class MarketTape {
     const timesOf = series.map((s) => new Float64Array(s.times));
     this.closes = series.map((s) => new Float64Array(s.closes));
     const times = unionOfSorted(timesOf);
+    this.times = times;
     // The slice of every bar: each symbol's times are ascending, so one forward walk per symbol.
     const sliceOf = timesOf.map((own) => {
       const out = new Int32Array(own.length);
@@ -118,7 +121,7 @@ export class MarketTape {
 
   /** The time of slice `k`. */
   timeOf(k: number): number {
-    return this.slices[k]![0]!.time;
+    return this.times[k]!;
   }
 }
 
