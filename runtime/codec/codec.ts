@@ -11,6 +11,7 @@ import {
 import { MessageRegistry } from './message-registry.js';
 import type { MessageSpec } from './message-registry.js';
 import { protectNegativeZero } from './negative-zero.js';
+import { packPlain } from './plain-pack.js';
 
 /** Largest frame or value the codec encodes or decodes unless configured otherwise (1 MiB). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
@@ -150,7 +151,9 @@ export class Codec {
   #pack(value: unknown): Uint8Array {
     let bytes: Uint8Array;
     try {
-      bytes = this.#packr.pack(protectNegativeZero(value));
+      // Plain data (nearly every event and frame) is written in one pass, -0 and depth included;
+      // anything else goes through the -0 scan and msgpackr. Both give the same bytes.
+      bytes = packPlain(value) ?? this.#packr.pack(protectNegativeZero(value));
     } catch (error) {
       if (error instanceof UnencodableValueError) throw error;
       throw new UnencodableValueError(error instanceof Error ? error.message : String(error), { cause: error });

@@ -42,13 +42,21 @@ function containsNegativeZero(value: unknown, depth: number): boolean {
   return false;
 }
 
-function replaceNegativeZero(value: unknown): unknown {
+function replaceNegativeZero(value: unknown, depth: number): unknown {
   if (typeof value === 'number') return isNegativeZero(value) ? NEGATIVE_ZERO : value;
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(replaceNegativeZero);
+  // The scan stops at the first -0, so a cycle behind it is only met here.
+  if (depth > MAX_NESTING_DEPTH) throw new UnencodableValueError(`nesting deeper than ${MAX_NESTING_DEPTH} levels (a cycle?)`);
+  if (Array.isArray(value)) return value.map((item) => replaceNegativeZero(item, depth + 1));
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof Map || value instanceof Set) return value;
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = replaceNegativeZero((value as Record<string, unknown>)[key]);
+  // The keys msgpackr writes for an object (own ones, unless hasOwnProperty is not a function), so
+  // the copy packs like the original would: an inherited -0 does not add an inherited key.
+  const record = value as Record<string, unknown>;
+  const ownOnly = typeof record.hasOwnProperty === 'function';
+  for (const key in record) {
+    if (!ownOnly || record.hasOwnProperty(key)) out[key] = replaceNegativeZero(record[key], depth + 1);
+  }
   return out;
 }
 
@@ -58,5 +66,5 @@ function replaceNegativeZero(value: unknown): unknown {
  * {@link MAX_NESTING_DEPTH}.
  */
 export function protectNegativeZero(value: unknown): unknown {
-  return containsNegativeZero(value, 0) ? replaceNegativeZero(value) : value;
+  return containsNegativeZero(value, 0) ? replaceNegativeZero(value, 0) : value;
 }

@@ -243,6 +243,107 @@ test('a cyclic value is rejected with UnencodableValueError instead of overflowi
   t.throws(() => makeCodec().encodeValue(cyclic), { instanceOf: UnencodableValueError });
 });
 
+test('a cycle behind a -0 is rejected too, and nesting is refused from 514 levels on, with or without -0', (t) => {
+  const codec = makeCodec();
+  const cyclic: Record<string, unknown> = { z: -0 };
+  cyclic.self = cyclic;
+  t.throws(() => codec.encodeValue(cyclic), { instanceOf: UnencodableValueError, message: /nesting deeper than 512/ });
+  const nest = (levels: number, leaf: unknown): unknown => {
+    let v = leaf;
+    for (let i = 0; i < levels; i++) v = i % 2 === 0 ? { k: v } : [v];
+    return v;
+  };
+  for (const leaf of [1, -0]) {
+    t.notThrows(() => codec.encodeValue(nest(513, leaf)));
+    t.throws(() => codec.encodeValue(nest(514, leaf)), { instanceOf: UnencodableValueError, message: /nesting deeper than 512/ });
+  }
+  // A date is an object, so it is a level of its own.
+  t.notThrows(() => codec.encodeValue(nest(512, new Date(0))));
+  t.throws(() => codec.encodeValue(nest(513, new Date(0))), { instanceOf: UnencodableValueError, message: /nesting deeper than 512/ });
+});
+
+// msgpackr's own packing of the value after the -0 swap, which is what the codec wrote before its
+// one-pass writer for plain data; both must give the same bytes.
+const referencePackr = new Packr({ mapsAsObjects: true, useRecords: false });
+const negativeZeroMarker = [0xc7, 0x00, 0x2d];
+
+test('plain values are written byte for byte as msgpackr writes them', (t) => {
+  const codec = makeCodec();
+  const strings = [
+    '', 'x', 'é', '\u{1F600}', '\ud800', '\udc00x', 'a'.repeat(31), 'a'.repeat(32), 'a'.repeat(63), 'a'.repeat(64), 'é'.repeat(40),
+    'x'.repeat(63) + '\ud800', 'x'.repeat(64) + '\ud800', '\ud83dx'.repeat(40), '\u{1F600}'.repeat(40), 'ÿ€'.repeat(100), 'a'.repeat(255),
+    'a'.repeat(256), 'é'.repeat(200), 'x'.repeat(300) + '\udc00', 'a'.repeat(70_000),
+  ];
+  const numbers = [
+    0, 1, -1, 31, 32, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -32, -33, -128, -129, -32768, -32769, -(2 ** 31),
+    -(2 ** 31) - 1, 0.5, 190.01, NaN, Infinity, -Infinity, 1e300, 5e-324, 2 ** 53 + 2,
+  ];
+  const values: unknown[] = [
+    ...strings, ...numbers, null, undefined, true, false, [], {}, strings, numbers, [1, , 3],
+    { 1: 'a', b: 'c', 0: 'z', u: undefined }, Array.from({ length: 70_000 }, (_, i) => i), Object.fromEntries(numbers.map((n, i) => [`k${i}`, n])),
+    {
+      kind: 'opened',
+      order: { clientOrderId: 'n1-abc-123', symbol: 'AAPL', side: 'buy', quantity: 1, createdAt: 1700000000000 },
+      approval: { v: 1, seq: 12, orderDigest: 'ab'.repeat(32), tags: ['a', ['b', { c: 2 }]] },
+      time: 1700000000001,
+    },
+  ];
+  for (const value of values) {
+    t.deepEqual(Buffer.from(codec.encodeValue(value)), Buffer.from(referencePackr.pack(value)), JSON.stringify(value)?.slice(0, 80));
+  }
+  // -0 is the zero-length marker extension wherever it sits, as the scan-and-copy path writes it.
+  t.deepEqual([...codec.encodeValue(-0)], negativeZeroMarker);
+  const withZeros = { a: -0, b: [0, -0], c: { d: -0, e: 'x' } };
+  const swapped = { a: 1.5, b: [0, 1.5], c: { d: 1.5, e: 'x' } };
+  const expected = Buffer.from(referencePackr.pack(swapped)).toString('hex').replaceAll('cb3ff8000000000000', 'c7002d');
+  t.is(Buffer.from(codec.encodeValue(withZeros)).toString('hex'), expected);
+});
+
+test('values outside plain data keep their encoding, -0 included', (t) => {
+  const codec = makeCodec();
+  class Point {
+    x = -0;
+    y = 2;
+  }
+  const date = new Date(1_700_000_000_000);
+  const bytes = codec.encodeValue({ date, point: new Point(), map: new Map([['k', -0]]), bin: new Uint8Array([1, 2]) });
+  const back = codec.decodeValue(bytes) as { date: Date; point: { x: number; y: number }; map: Record<string, number>; bin: Uint8Array };
+  t.is(back.date.getTime(), date.getTime());
+  t.true(Object.is(back.point.x, -0));
+  t.is(back.point.y, 2);
+  t.deepEqual([...back.bin], [1, 2]);
+  // Own keys only, as msgpackr writes objects: an inherited -0 neither adds a key nor changes the bytes.
+  const inherited = Object.assign(Object.create({ inh: -0 }) as object, { own: 2 });
+  t.deepEqual(Buffer.from(codec.encodeValue(inherited)), Buffer.from(referencePackr.pack({ own: 2 })));
+  // An object whose own hasOwnProperty is not the built-in one is left to msgpackr, which consults it.
+  const odd = { hasOwnProperty: () => false, a: 1 };
+  t.deepEqual(Buffer.from(codec.encodeValue(odd)), Buffer.from(referencePackr.pack(odd)));
+  t.throws(() => codec.encodeValue(Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i]))), {
+    instanceOf: UnencodableValueError,
+  });
+});
+
+test('encoded bytes stay intact across later encodes, and a getter that encodes again gets its own bytes', (t) => {
+  const codec = makeCodec();
+  const kept = Array.from({ length: 3000 }, (_, i) => ({ value: { i, s: 'x'.repeat(i % 400), z: i % 7 === 0 ? -0 : i } }));
+  const encoded = kept.map(({ value }) => codec.encodeValue(value));
+  kept.forEach(({ value }, i) => {
+    const back = codec.decodeValue(encoded[i]!) as typeof value;
+    t.true(back.i === value.i && back.s === value.s && Object.is(back.z, value.z), `value ${i}`);
+  });
+  let inner: Uint8Array | undefined;
+  const outer = codec.encodeValue({
+    a: 'before',
+    get b() {
+      inner = codec.encodeValue({ inner: -0 });
+      return 'b';
+    },
+    c: 'after',
+  });
+  t.deepEqual(codec.decodeValue(outer), { a: 'before', b: 'b', c: 'after' });
+  t.true(Object.is((codec.decodeValue(inner!) as { inner: number }).inner, -0));
+});
+
 test('registering a type twice with a different spec throws, the same spec is a no-op', (t) => {
   const validate = (): string[] => [];
   const registry = new MessageRegistry().register('a.b', { version: 1, validate });

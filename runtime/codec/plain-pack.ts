@@ -1,0 +1,249 @@
+import { UnencodableValueError } from './errors.js';
+import { MAX_NESTING_DEPTH, NEGATIVE_ZERO_EXTENSION_TYPE } from './negative-zero.js';
+
+/**
+ * A one-pass MessagePack writer for the values the codec meets on the hot path: plain objects
+ * (constructor `Object`), plain arrays, strings, numbers, booleans, null and undefined. It writes
+ * exactly the bytes the codec's msgpackr `Packr` (`useRecords: false`, default map mode) writes for
+ * such a value after {@link protectNegativeZero}, so the wire format is unchanged; what it saves is
+ * the separate -0 scan and msgpackr's per-call and per-key overhead. -0 becomes the marker
+ * extension as it is written, and nesting beyond {@link MAX_NESTING_DEPTH} is refused as it is met.
+ *
+ * Anything else (a Date, binary, Map, Set, class instance, bigint, function, symbol, an object
+ * with its own `hasOwnProperty`, a map over 65535 keys) makes {@link packPlain} give up and return
+ * `undefined`, and the caller packs the value with msgpackr as before. msgpackr's choices ported
+ * here: maps are always map16 (`0xde`, the fast-map mode); unsigned integers below 0x80 are one
+ * byte (records off); other non-integers are float64; undefined is fixext1 type 0; strings shorter
+ * than 64 UTF-16 units are encoded as msgpackr's own loop does (a lone surrogate as three bytes),
+ * longer ones as `Buffer#utf8Write` does (a lone surrogate as U+FFFD).
+ */
+
+const GIVE_UP = 1;
+const objectHasOwnProperty = Object.prototype.hasOwnProperty;
+
+const CHUNK = 8192;
+let target = Buffer.allocUnsafeSlow(CHUNK);
+let position = 0;
+let start = 0;
+let safeEnd = 0;
+let busy = false;
+
+function makeRoom(end: number): void {
+  const used = position - start;
+  const size = Math.max(CHUNK, 2 ** Math.ceil(Math.log2(end - start + 16 + 4096)));
+  const next = Buffer.allocUnsafeSlow(size);
+  target.copy(next, 0, start, position);
+  target = next;
+  start = 0;
+  position = used;
+  safeEnd = size - 16;
+}
+
+/**
+ * The packed bytes of `value`, or `undefined` when it holds something outside the plain subset
+ * (then nothing is kept). Throws {@link UnencodableValueError} for nesting beyond
+ * {@link MAX_NESTING_DEPTH}; errors thrown by getters propagate.
+ */
+export function packPlain(value: unknown): Buffer | undefined {
+  // A getter that encodes again would write over this call's bytes: the inner call gives up.
+  if (busy) return undefined;
+  busy = true;
+  try {
+    if (target.length - position < 0x800) {
+      target = Buffer.allocUnsafeSlow(CHUNK);
+      position = 0;
+    } else {
+      position = (position + 7) & 0x7ffffff8;
+    }
+    start = position;
+    safeEnd = target.length - 16;
+    if (write(value, 0) === GIVE_UP) {
+      position = start;
+      return undefined;
+    }
+    return target.subarray(start, position);
+  } catch (error) {
+    position = start;
+    throw error;
+  } finally {
+    busy = false;
+  }
+}
+
+function write(value: unknown, depth: number): number {
+  if (position > safeEnd) makeRoom(position + 16);
+  switch (typeof value) {
+    case 'string':
+      writeString(value);
+      return 0;
+    case 'number':
+      writeNumber(value);
+      return 0;
+    case 'object':
+      if (value === null) {
+        target[position++] = 0xc0;
+        return 0;
+      }
+      return writeObject(value, depth);
+    case 'boolean':
+      target[position++] = value ? 0xc3 : 0xc2;
+      return 0;
+    case 'undefined':
+      target[position++] = 0xd4;
+      target[position++] = 0;
+      target[position++] = 0;
+      return 0;
+    default:
+      return GIVE_UP;
+  }
+}
+
+function writeObject(value: object, depth: number): number {
+  const constructor = value.constructor;
+  if (constructor === Object) {
+    // msgpackr walks for...in and keeps keys that `value.hasOwnProperty` accepts: the same keys in
+    // the same order as Object.keys, as long as hasOwnProperty is the built-in one.
+    if ((value as { hasOwnProperty?: unknown }).hasOwnProperty !== objectHasOwnProperty) return GIVE_UP;
+    if (depth > MAX_NESTING_DEPTH) throw tooDeep();
+    const keys = Object.keys(value);
+    const length = keys.length;
+    if (length > 0xffff) return GIVE_UP; // msgpackr's fast maps refuse this; let it say so
+    target[position++] = 0xde;
+    target[position++] = length >> 8;
+    target[position++] = length & 0xff;
+    for (let i = 0; i < length; i++) {
+      const key = keys[i]!;
+      if (position > safeEnd) makeRoom(position + 16);
+      writeString(key);
+      if (write((value as Record<string, unknown>)[key], depth + 1) === GIVE_UP) return GIVE_UP;
+    }
+    return 0;
+  }
+  if (constructor === Array) {
+    if (depth > MAX_NESTING_DEPTH) throw tooDeep();
+    const array = value as unknown[];
+    const length = array.length;
+    if (length < 0x10) {
+      target[position++] = 0x90 | length;
+    } else if (length < 0x10000) {
+      target[position++] = 0xdc;
+      target[position++] = length >> 8;
+      target[position++] = length & 0xff;
+    } else {
+      target[position++] = 0xdd;
+      target.writeUInt32BE(length, position);
+      position += 4;
+    }
+    for (let i = 0; i < length; i++) if (write(array[i], depth + 1) === GIVE_UP) return GIVE_UP;
+    return 0;
+  }
+  return GIVE_UP;
+}
+
+function tooDeep(): UnencodableValueError {
+  return new UnencodableValueError(`nesting deeper than ${MAX_NESTING_DEPTH} levels (a cycle?)`);
+}
+
+function writeNumber(value: number): void {
+  if (value >>> 0 === value) {
+    if (value === 0 && 1 / value < 0) {
+      // -0: the marker extension, as msgpackr writes it (ext8, length 0).
+      target[position++] = 0xc7;
+      target[position++] = 0;
+      target[position++] = NEGATIVE_ZERO_EXTENSION_TYPE;
+    } else if (value < 0x80) {
+      target[position++] = value;
+    } else if (value < 0x100) {
+      target[position++] = 0xcc;
+      target[position++] = value;
+    } else if (value < 0x10000) {
+      target[position++] = 0xcd;
+      target[position++] = value >> 8;
+      target[position++] = value & 0xff;
+    } else {
+      target[position++] = 0xce;
+      target.writeUInt32BE(value, position);
+      position += 4;
+    }
+  } else if (value >> 0 === value) {
+    if (value >= -0x20) {
+      target[position++] = 0x100 + value;
+    } else if (value >= -0x80) {
+      target[position++] = 0xd0;
+      target[position++] = value + 0x100;
+    } else if (value >= -0x8000) {
+      target[position++] = 0xd1;
+      target.writeInt16BE(value, position);
+      position += 2;
+    } else {
+      target[position++] = 0xd2;
+      target.writeInt32BE(value, position);
+      position += 4;
+    }
+  } else {
+    target[position++] = 0xcb;
+    target.writeDoubleBE(value, position);
+    position += 8;
+  }
+}
+
+function writeString(value: string): void {
+  const strLength = value.length;
+  let headerSize: number;
+  if (strLength < 0x20) headerSize = 1;
+  else if (strLength < 0x100) headerSize = 2;
+  else if (strLength < 0x10000) headerSize = 3;
+  else headerSize = 5;
+  if (position + strLength * 3 > safeEnd) makeRoom(position + strLength * 3 + 16);
+  const buf = target;
+  let length: number;
+  if (strLength < 0x100) {
+    // By hand, as msgpackr does below 64 UTF-16 units. From 64 on msgpackr calls utf8Write, which
+    // differs only in writing a lone surrogate as U+FFFD (EF BF BD) instead of its three raw bytes.
+    const replaceLone = strLength >= 0x40;
+    let strPosition = position + headerSize;
+    for (let i = 0; i < strLength; i++) {
+      let c1 = value.charCodeAt(i);
+      let c2: number;
+      if (c1 < 0x80) {
+        buf[strPosition++] = c1;
+      } else if (c1 < 0x800) {
+        buf[strPosition++] = (c1 >> 6) | 0xc0;
+        buf[strPosition++] = (c1 & 0x3f) | 0x80;
+      } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = value.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
+        c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
+        i++;
+        buf[strPosition++] = (c1 >> 18) | 0xf0;
+        buf[strPosition++] = ((c1 >> 12) & 0x3f) | 0x80;
+        buf[strPosition++] = ((c1 >> 6) & 0x3f) | 0x80;
+        buf[strPosition++] = (c1 & 0x3f) | 0x80;
+      } else {
+        if (replaceLone && (c1 & 0xf800) === 0xd800) c1 = 0xfffd;
+        buf[strPosition++] = (c1 >> 12) | 0xe0;
+        buf[strPosition++] = ((c1 >> 6) & 0x3f) | 0x80;
+        buf[strPosition++] = (c1 & 0x3f) | 0x80;
+      }
+    }
+    length = strPosition - position - headerSize;
+  } else {
+    length = buf.write(value, position + headerSize, buf.length - position - headerSize, 'utf8');
+  }
+  if (length < 0x20) {
+    buf[position++] = 0xa0 | length;
+  } else if (length < 0x100) {
+    if (headerSize < 2) buf.copyWithin(position + 2, position + 1, position + 1 + length);
+    buf[position++] = 0xd9;
+    buf[position++] = length;
+  } else if (length < 0x10000) {
+    if (headerSize < 3) buf.copyWithin(position + 3, position + 2, position + 2 + length);
+    buf[position++] = 0xda;
+    buf[position++] = length >> 8;
+    buf[position++] = length & 0xff;
+  } else {
+    if (headerSize < 5) buf.copyWithin(position + 5, position + 3, position + 3 + length);
+    buf[position++] = 0xdb;
+    buf.writeUInt32BE(length, position);
+    position += 4;
+  }
+  position += length;
+}
