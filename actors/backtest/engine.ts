@@ -207,6 +207,7 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
     await feed.run(context);
     const fills = venue.fills().map(stripVenueFields);
     const curve = await feed.equityCurve(context, fills);
+    const trades = roundTrips(fills);
     return {
       strategy: cls.kind,
       params,
@@ -215,10 +216,10 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
       to: slices[slices.length - 1]![0]!.time,
       bars: tape.barCount,
       fills,
-      trades: roundTrips(fills),
+      trades,
       denials,
       equityCurve: curve,
-      metrics: computeMetrics(curve, fills, initialCash, config.periodsPerYear ?? periodsPerYearOf(first.interval)),
+      metrics: computeMetrics(curve, fills, initialCash, config.periodsPerYear ?? periodsPerYearOf(first.interval), trades),
     };
   } finally {
     await system.shutdown();

@@ -73,7 +73,10 @@ export function maxDrawdown(equity: readonly number[]): number {
 
 /** Annualised Sharpe ratio (risk-free 0) of an equity series; 0 when returns do not vary. */
 export function sharpeRatio(equity: readonly number[], periodsPerYear: number): number {
-  const { mean, std } = returnStats(equity);
+  return sharpeOf(returnStats(equity), periodsPerYear);
+}
+
+function sharpeOf({ mean, std }: { mean: number; std: number }, periodsPerYear: number): number {
   return std > 0 ? (mean / std) * Math.sqrt(periodsPerYear) : 0;
 }
 
@@ -81,8 +84,9 @@ export function sharpeRatio(equity: readonly number[], periodsPerYear: number): 
 export function roundTrips(fills: readonly Fill[]): Trade[] {
   const open = new Map<string, Array<{ qty: number; price: number; time: number; commissionPerShare: number }>>();
   const trades: Trade[] = [];
-  for (const f of [...fills].sort((a, b) => a.time - b.time)) {
-    const lots = open.get(f.symbol) ?? [];
+  for (const f of inTimeOrder(fills)) {
+    let lots = open.get(f.symbol);
+    if (lots === undefined) open.set(f.symbol, (lots = []));
     const sign = f.side === 'buy' ? 1 : -1;
     let qty = f.quantity;
     const perShare = f.quantity > 0 ? f.commission / f.quantity : 0;
@@ -97,39 +101,71 @@ export function roundTrips(fills: readonly Fill[]): Trade[] {
       if (lot.qty === 0) lots.shift();
     }
     if (qty > 0) lots.push({ qty: sign * qty, price: f.price, time: f.time, commissionPerShare: perShare });
-    open.set(f.symbol, lots);
   }
   return trades;
 }
 
-/** Computes every figure of a run from its equity curve and fills. */
-export function computeMetrics(curve: readonly EquityPoint[], fills: readonly Fill[], initialEquity: number, periodsPerYear: number): BacktestMetrics {
-  const equity = [initialEquity, ...curve.map((p) => p.equity)];
+/**
+ * Fills stably sorted by time: a venue's fill log already is, so it is checked in one pass and sorted (a
+ * copy) only when it is not.
+ */
+function inTimeOrder(fills: readonly Fill[]): readonly Fill[] {
+  for (let i = 1; i < fills.length; i++) {
+    if (!(fills[i - 1]!.time <= fills[i]!.time)) return [...fills].sort((a, b) => a.time - b.time);
+  }
+  return fills;
+}
+
+/**
+ * Computes every figure of a run from its equity curve and fills. `trades` are the fills' round trips; a
+ * caller that has them already (the engine reports them too) passes them instead of matching fills twice.
+ */
+export function computeMetrics(
+  curve: readonly EquityPoint[],
+  fills: readonly Fill[],
+  initialEquity: number,
+  periodsPerYear: number,
+  trades: readonly Trade[] = roundTrips(fills),
+): BacktestMetrics {
+  // One pass over the curve for the equity series and the periods with a position open.
+  const equity = [initialEquity];
+  let exposed = 0;
+  for (const p of curve) {
+    equity.push(p.equity);
+    if (p.grossExposure > 0) exposed++;
+  }
   const finalEquity = equity[equity.length - 1]!;
   const totalReturn = finalEquity / initialEquity - 1;
   const spanMs = curve.length > 1 ? curve[curve.length - 1]!.time - curve[0]!.time : 0;
   const years = spanMs / YEAR_MS;
   const cagr = years > 0 && finalEquity > 0 ? (finalEquity / initialEquity) ** (1 / years) - 1 : 0;
-  const { mean, downside } = returnStats(equity);
+  const stats = returnStats(equity);
   const dd = maxDrawdown(equity);
-  const trades = roundTrips(fills);
-  const wins = trades.filter((t) => t.pnl > 0).length;
-  const averageEquity = equity.reduce((a, b) => a + b, 0) / equity.length;
-  const traded = fills.reduce((s, f) => s + Math.abs(f.quantity * f.price), 0);
+  let wins = 0;
+  for (const t of trades) if (t.pnl > 0) wins++;
+  let equitySum = 0;
+  for (const e of equity) equitySum += e;
+  const averageEquity = equitySum / equity.length;
+  let traded = 0;
+  let commissions = 0;
+  for (const f of fills) {
+    traded += Math.abs(f.quantity * f.price);
+    commissions += f.commission;
+  }
   return {
     initialEquity,
     finalEquity,
     totalReturn,
     cagr,
-    sharpe: sharpeRatio(equity, periodsPerYear),
-    sortino: downside > 0 ? (mean / downside) * Math.sqrt(periodsPerYear) : 0,
+    sharpe: sharpeOf(stats, periodsPerYear),
+    sortino: stats.downside > 0 ? (stats.mean / stats.downside) * Math.sqrt(periodsPerYear) : 0,
     calmar: dd > 0 ? cagr / dd : 0,
     maxDrawdown: dd,
     trades: trades.length,
     winRate: trades.length > 0 ? wins / trades.length : 0,
-    exposure: curve.length > 0 ? curve.filter((p) => p.grossExposure > 0).length / curve.length : 0,
+    exposure: curve.length > 0 ? exposed / curve.length : 0,
     turnover: averageEquity > 0 ? traded / averageEquity : 0,
-    commissions: fills.reduce((s, f) => s + f.commission, 0),
+    commissions,
     fills: fills.length,
   };
 }
