@@ -187,63 +187,77 @@ function writeNumber(value: number): void {
   }
 }
 
-function writeString(value: string): void {
-  const strLength = value.length;
-  let headerSize: number;
-  if (strLength < 0x20) headerSize = 1;
-  else if (strLength < 0x100) headerSize = 2;
-  else if (strLength < 0x10000) headerSize = 3;
-  else headerSize = 5;
-  if (position + strLength * 3 > safeEnd) makeRoom(position + strLength * 3 + 16);
-  const buf = target;
-  let length: number;
-  if (strLength < 0x100) {
-    // By hand, as msgpackr does below 64 UTF-16 units. From 64 on msgpackr calls utf8Write, which
-    // differs only in writing a lone surrogate as U+FFFD (EF BF BD) instead of its three raw bytes.
-    const replaceLone = strLength >= 0x40;
-    let strPosition = position + headerSize;
-    for (let i = 0; i < strLength; i++) {
-      let c1 = value.charCodeAt(i);
-      let c2: number;
-      if (c1 < 0x80) {
-        buf[strPosition++] = c1;
-      } else if (c1 < 0x800) {
-        buf[strPosition++] = (c1 >> 6) | 0xc0;
-        buf[strPosition++] = (c1 & 0x3f) | 0x80;
-      } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = value.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
-        c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
+/** The string header for `bytes` UTF-8 bytes: fixstr, str8, str16 or str32. */
+function headerSizeFor(bytes: number): number {
+  return bytes < 0x20 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5;
+}
+
+/**
+ * Writes `text` as UTF-8 at `at` and returns the bytes written. Below 64 UTF-16 units a lone surrogate
+ * is written as its own three bytes, as msgpackr's inline encoder does; from 64 on, as U+FFFD, as
+ * `Buffer#write` (which msgpackr uses there) does. Room for three bytes per unit is the caller's.
+ */
+function writeUtf8(text: string, at: number): number {
+  const out = target;
+  const keepLone = text.length < 0x40;
+  let p = at;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out[p++] = code;
+      continue;
+    }
+    if (code < 0x800) {
+      out[p++] = 0xc0 | (code >> 6);
+      out[p++] = 0x80 | (code & 0x3f);
+      continue;
+    }
+    if ((code & 0xfc00) === 0xd800 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if ((low & 0xfc00) === 0xdc00) {
+        const point = 0x10000 + ((code & 0x3ff) << 10) + (low & 0x3ff);
         i++;
-        buf[strPosition++] = (c1 >> 18) | 0xf0;
-        buf[strPosition++] = ((c1 >> 12) & 0x3f) | 0x80;
-        buf[strPosition++] = ((c1 >> 6) & 0x3f) | 0x80;
-        buf[strPosition++] = (c1 & 0x3f) | 0x80;
-      } else {
-        if (replaceLone && (c1 & 0xf800) === 0xd800) c1 = 0xfffd;
-        buf[strPosition++] = (c1 >> 12) | 0xe0;
-        buf[strPosition++] = ((c1 >> 6) & 0x3f) | 0x80;
-        buf[strPosition++] = (c1 & 0x3f) | 0x80;
+        out[p++] = 0xf0 | (point >> 18);
+        out[p++] = 0x80 | ((point >> 12) & 0x3f);
+        out[p++] = 0x80 | ((point >> 6) & 0x3f);
+        out[p++] = 0x80 | (point & 0x3f);
+        continue;
       }
     }
-    length = strPosition - position - headerSize;
-  } else {
-    length = buf.write(value, position + headerSize, buf.length - position - headerSize, 'utf8');
+    if (!keepLone && (code & 0xf800) === 0xd800) code = 0xfffd;
+    out[p++] = 0xe0 | (code >> 12);
+    out[p++] = 0x80 | ((code >> 6) & 0x3f);
+    out[p++] = 0x80 | (code & 0x3f);
   }
-  if (length < 0x20) {
-    buf[position++] = 0xa0 | length;
-  } else if (length < 0x100) {
-    if (headerSize < 2) buf.copyWithin(position + 2, position + 1, position + 1 + length);
-    buf[position++] = 0xd9;
-    buf[position++] = length;
-  } else if (length < 0x10000) {
-    if (headerSize < 3) buf.copyWithin(position + 3, position + 2, position + 2 + length);
-    buf[position++] = 0xda;
-    buf[position++] = length >> 8;
-    buf[position++] = length & 0xff;
+  return p - at;
+}
+
+/**
+ * Writes a string: the bytes go after a header sized for the worst case (three bytes per unit), and
+ * move back when the real length needs a smaller header, so a short string is encoded only once.
+ * Strings of 256 units and more go through `Buffer#write`.
+ */
+function writeString(text: string): void {
+  const units = text.length;
+  const reserved = headerSizeFor(units * 3);
+  if (position + reserved + units * 3 > safeEnd) makeRoom(position + reserved + units * 3 + 16);
+  const bytes = units < 0x100
+    ? writeUtf8(text, position + reserved)
+    : target.write(text, position + reserved, target.length - position - reserved, 'utf8');
+  const header = headerSizeFor(bytes);
+  if (header !== reserved) target.copyWithin(position + header, position + reserved, position + reserved + bytes);
+  if (header === 1) {
+    target[position] = 0xa0 | bytes;
+  } else if (header === 2) {
+    target[position] = 0xd9;
+    target[position + 1] = bytes;
+  } else if (header === 3) {
+    target[position] = 0xda;
+    target[position + 1] = bytes >> 8;
+    target[position + 2] = bytes & 0xff;
   } else {
-    if (headerSize < 5) buf.copyWithin(position + 5, position + 3, position + 3 + length);
-    buf[position++] = 0xdb;
-    buf.writeUInt32BE(length, position);
-    position += 4;
+    target[position] = 0xdb;
+    target.writeUInt32BE(bytes, position + 1);
   }
-  position += length;
+  position += header + bytes;
 }
