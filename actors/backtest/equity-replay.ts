@@ -16,8 +16,9 @@ import type { EquityPoint } from './metrics.js';
  *   of the portfolio's positions record (first traded first, integer-like symbols ahead).
  * Gross exposure is the sum of |quantity x last close| over symbols in the order they were first filled.
  * It keeps typed arrays indexed by symbol (each position's quantity and average cost copied out of it after
- * each fill, marks, closes) and the two orders as lists of indices, so that the sums each slice walk numbers
- * rather than position objects; `LivePortfolio.markPrices` takes a record of prices per mark instead.
+ * each fill, marks, closes) and the two orders as typed arrays of indices, so that the sums each slice walk
+ * numbers rather than position objects, and no array the loops read changes its kind (optimised code would
+ * be thrown away); `LivePortfolio.markPrices` takes a record of prices per mark instead.
  * test/backtest/equity-replay.test.ts holds it to the portfolio's figures.
  */
 export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCash: number): EquityPoint[] {
@@ -29,10 +30,13 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
   const lastClose = new Float64Array(symbols).fill(Number.NaN);
   const quantity = new Float64Array(symbols);
   const averageCost = new Float64Array(symbols);
-  /** Keyed like the portfolio's positions record, so that Object.values walks them in the same order. */
-  const positions: Record<string, { readonly index: number; position: Position }> = {};
-  let inRecordOrder: number[] = [];
-  const inFillOrder: number[] = [];
+  const positions: (Position | undefined)[] = new Array<Position | undefined>(symbols).fill(undefined);
+  /** Symbol to index, keyed like the portfolio's positions record, so that Object.values walks its order. */
+  const record: Record<string, number> = {};
+  /** The first `traded` entries: indices of the symbols filled so far, in record and in first-fill order. */
+  const inRecordOrder = new Int32Array(symbols);
+  const inFillOrder = new Int32Array(symbols);
+  let traded = 0;
   let cash = initialCash;
   let f = 0;
   const curve: EquityPoint[] = [];
@@ -42,14 +46,16 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
     for (; f < fills.length && fills[f]!.time <= time; f++) {
       const fill = fills[f]!;
       const index = indexOf.get(fill.symbol)!;
-      let held = positions[fill.symbol];
-      if (held === undefined) {
-        held = positions[fill.symbol] = { index, position: { symbol: fill.symbol, quantity: 0, averageCost: 0, realizedPnl: 0 } };
-        inRecordOrder = Object.values(positions).map((p) => p.index);
-        inFillOrder.push(index);
+      let before = positions[index];
+      if (before === undefined) {
+        before = { symbol: fill.symbol, quantity: 0, averageCost: 0, realizedPnl: 0 };
+        record[fill.symbol] = index;
+        inFillOrder[traded++] = index;
+        let i = 0;
+        for (const inRecord of Object.values(record)) inRecordOrder[i++] = inRecord;
       }
       const signed = sideSign(fill.side) * fill.quantity;
-      const position = (held.position = tradePosition(held.position, signed, fill.price));
+      const position = (positions[index] = tradePosition(before, signed, fill.price));
       quantity[index] = position.quantity;
       averageCost[index] = position.averageCost;
       cash = cash - signed * fill.price - fill.commission;
@@ -68,13 +74,13 @@ export function replayEquity(tape: MarketTape, fills: readonly Fill[], initialCa
       }
     }
     let marked = 0;
-    for (let i = 0; i < inRecordOrder.length; i++) {
+    for (let i = 0; i < traded; i++) {
       const index = inRecordOrder[i]!;
       const q = quantity[index]!;
       if (q !== 0) marked += q * (markTime[index] === Number.NEGATIVE_INFINITY ? averageCost[index]! : markPrice[index]!);
     }
     let gross = 0;
-    for (let i = 0; i < inFillOrder.length; i++) {
+    for (let i = 0; i < traded; i++) {
       const index = inFillOrder[i]!;
       const close = lastClose[index]!;
       gross += Math.abs(quantity[index]! * (Number.isNaN(close) ? 0 : close));
