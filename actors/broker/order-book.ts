@@ -4,6 +4,7 @@ import { OverfillError, UnknownOrderError } from './errors.js';
 import type { OmsEvent, OrderStatus } from './oms-state.js';
 import { isTerminal, transition } from './oms-state.js';
 import type { VenueFill, VenueReport } from './venue.js';
+import { frozenRecord } from '../domain/freeze.js';
 
 /** The OMS view of one order. Frozen; every change yields a new object. */
 export interface OmsOrder {
@@ -118,7 +119,7 @@ export class OrderBook {
     }
     const created = freeze({
       clientOrderId: order.clientOrderId,
-      order: Object.isFrozen(order) ? order : Object.freeze({ ...order }),
+      order: frozenRecord(order),
       status: 'initialized',
       filledQuantity: 0,
       leavesQuantity: order.quantity,

@@ -13,6 +13,7 @@ import type {
   ExecutionCursor, ExecutionPage, SubmitAck, Unsubscribe, Venue, VenueFill, VenueOpenOrder, VenueOrder, VenueReport, VenueStatus,
 } from './venue.js';
 import type { VenueClock } from './venue-clock.js';
+import { frozenRecord } from '../domain/freeze.js';
 
 /** Default name stamped on paper fills. */
 export const DEFAULT_PAPER_VENUE_NAME = 'paper';
@@ -127,7 +128,7 @@ export class PaperVenue implements Venue {
     if (existing !== undefined) return Promise.resolve({ outcome: 'duplicate', venueOrderId: existing.venueOrderId });
     this.#orderSeq += 1;
     const paper: PaperOrder = {
-      order: Object.isFrozen(order) ? order : Object.freeze({ ...order }),
+      order: frozenRecord(order),
       venueOrderId: `${this.#idPrefix}-${this.#orderSeq}`,
       state: 'in_transit',
       arrivedAt: Number.NaN,

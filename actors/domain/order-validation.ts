@@ -2,6 +2,7 @@ import type { InstrumentRegistry } from './instrument.js';
 import { isOnTick } from './money.js';
 import type { OrderRequest } from './order.js';
 import { ORDER_TYPES, SIDES, TIMES_IN_FORCE, needsLimitPrice, needsStopPrice } from './order.js';
+import { frozenRecord } from './freeze.js';
 
 /** One problem with an order request, naming the field at fault. */
 export interface OrderProblem {
@@ -93,5 +94,5 @@ export function orderRequestProblems(request: OrderRequest, registry: Instrument
 export function validateOrderRequest(request: OrderRequest, registry: InstrumentRegistry): OrderValidation {
   const problems = orderRequestProblems(request, registry);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, order: Object.isFrozen(request) ? request : Object.freeze({ ...request }) };
+  return { ok: true, order: frozenRecord(request) };
 }

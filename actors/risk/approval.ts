@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { OrderRequest } from '../domain/order.js';
-import { deepFreeze } from '../domain/freeze.js';
+import { frozenRecord } from '../domain/freeze.js';
 import { InvalidApprovalRequestError } from './errors.js';
 import { flatCanonical } from './flat-canonical.js';
 import { hmacSha256Hex } from './hmac.js';
@@ -140,26 +140,6 @@ function mac(key: Buffer, fields: SignedFields): string {
   return hmacSha256Hex(key, signedText(fields));
 }
 
-/** A frozen copy of `order`, or `order` itself when it is frozen and holds no objects (already immutable). */
-function frozenOrder(order: OrderRequest): OrderRequest {
-  const record = order as unknown as Record<string, unknown>;
-  const keys = Object.keys(record);
-  for (const key of keys) {
-    const value = record[key];
-    if (typeof value === 'object' && value !== null) return deepFreeze({ ...order });
-  }
-  if (Object.isFrozen(order)) return order;
-  // Copied key by key, not spread: V8 freezes an object built this way through a cached map transition
-  // and a spread copy through a slow path (ten times the cost). Assigning `__proto__` would set the
-  // copy's prototype instead of copying the key, so such an order is spread.
-  const copy: Record<string, unknown> = {};
-  for (const key of keys) {
-    if (key === '__proto__') return Object.freeze({ ...order });
-    copy[key] = record[key];
-  }
-  return Object.freeze(copy) as unknown as OrderRequest;
-}
-
 /**
  * Approves `order`: returns it, deep-frozen, with a token bound to its canonical bytes, the risk identity,
  * the sequence number and the expiry. Throws `InvalidApprovalRequestError` on an empty key or identity,
@@ -171,7 +151,7 @@ export function signApproval(order: OrderRequest, params: SignApprovalParams): A
   if (typeof params.riskId !== 'string' || params.riskId.length === 0) throw new InvalidApprovalRequestError('riskId', 'is empty');
   if (!Number.isSafeInteger(params.seq) || params.seq < 0) throw new InvalidApprovalRequestError('seq', `${params.seq} is not a non-negative integer`);
   if (!Number.isSafeInteger(params.expiresAt)) throw new InvalidApprovalRequestError('expiresAt', `${params.expiresAt} is not an integer epoch ms`);
-  const frozen = frozenOrder(order);
+  const frozen = frozenRecord(order);
   const { riskId, seq, expiresAt } = params;
   const digest = orderDigest(frozen);
   const signature = mac(params.key, { v: APPROVAL_TOKEN_VERSION, orderDigest: digest, riskId, seq, expiresAt });

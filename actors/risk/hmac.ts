@@ -1,4 +1,4 @@
-import { createHmac, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * HMAC-SHA256 (RFC 2104) of short UTF-8 texts under a few long-lived keys, as hex: the approval token's
@@ -42,7 +42,6 @@ function padsOf(key: Buffer): Pads {
 
 /** Hex HMAC-SHA256 of `text` (encoded as UTF-8) under `key`; the same as `createHmac('sha256', key).update(text, 'utf8').digest('hex')`. */
 export function hmacSha256Hex(key: Buffer, text: string): string {
-  if (key.length === 0) return createHmac('sha256', key).update(text, 'utf8').digest('hex');
   const pads = padsOf(key);
   // UTF-8 takes at most three bytes per UTF-16 unit.
   if (pads.inner.length < BLOCK + text.length * 3) {

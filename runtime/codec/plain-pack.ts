@@ -52,8 +52,6 @@ export function packPlain(value: unknown): Buffer | undefined {
     if (target.length - position < 0x800) {
       target = Buffer.allocUnsafeSlow(CHUNK);
       position = 0;
-    } else {
-      position = (position + 7) & 0x7ffffff8;
     }
     start = position;
     safeEnd = target.length - 16;
