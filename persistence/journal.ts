@@ -64,6 +64,13 @@ export interface Journal {
   append(persistenceId: string, events: readonly unknown[], opts: AppendOptions): Promise<AppendResult>;
 
   /**
+   * Optional: the same append, committed before it returns, for a journal that can commit without I/O
+   * (the in-memory one). Throws what {@link Journal.append} rejects with; a throwing call wrote nothing.
+   * A caller must not mix it with its own uncommitted `append` calls for the same id (order is theirs to keep).
+   */
+  appendNow?(persistenceId: string, events: readonly unknown[], opts: AppendOptions): AppendResult;
+
+  /**
    * The entries `fromSeq..toSeq` (inclusive) in seq order, fetched a page at a time
    * ({@link DEFAULT_READ_PAGE_SIZE}), so recovering a million events never holds them all.
    */

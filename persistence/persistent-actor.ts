@@ -178,12 +178,43 @@ export abstract class PersistentActor<P extends Message, E, S, Props = void> ext
     try {
       await context.journal.append(this.persistenceId(), batch, { expectedSeq, epoch: this.#epoch, writerId: context.writerId ?? this.context.system.node });
     } catch (error) {
-      if (error instanceof FencedError) {
-        this.context.system.events.publish({ type: 'persistence.fenced', at: this.context.clock.now(), path: this.context.path, persistenceId: this.persistenceId(), epoch: this.#epoch, error: errorInfo(error) });
-        void this.context.stop();
-      }
-      throw error;
+      throw this.#appendFailed(error);
     }
+    this.#committed(context, batch, expectedSeq);
+  }
+
+  /**
+   * `persist`, committed before it returns, when the journal can commit without I/O
+   * (`Journal.appendNow`) and no `persist` of this actor is still in flight; otherwise it does nothing
+   * and returns false, and the caller persists as usual. Throws what `persist` rejects with.
+   */
+  protected persistNow(events: E | readonly E[]): boolean {
+    const context = this.#context!;
+    const journal = context.journal;
+    if (journal.appendNow === undefined || this.#reserved !== this.#seq) return false;
+    const batch = (Array.isArray(events) ? events : [events]) as readonly E[];
+    if (batch.length === 0) return true;
+    const expectedSeq = this.#reserved;
+    this.#reserved += batch.length;
+    try {
+      journal.appendNow(this.persistenceId(), batch, { expectedSeq, epoch: this.#epoch, writerId: context.writerId ?? this.context.system.node });
+    } catch (error) {
+      throw this.#appendFailed(error);
+    }
+    this.#committed(context, batch, expectedSeq);
+    return true;
+  }
+
+  /** A refused append: a fenced actor stops itself (another owner took over). Returns the error to throw. */
+  #appendFailed(error: unknown): unknown {
+    if (error instanceof FencedError) {
+      this.context.system.events.publish({ type: 'persistence.fenced', at: this.context.clock.now(), path: this.context.path, persistenceId: this.persistenceId(), epoch: this.#epoch, error: errorInfo(error) });
+      void this.context.stop();
+    }
+    return error;
+  }
+
+  #committed(context: PersistenceContext, batch: readonly E[], expectedSeq: number): void {
     let state = this.#state;
     for (const event of batch) state = this.apply(state, event);
     this.#state = state;

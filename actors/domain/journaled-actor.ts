@@ -17,6 +17,13 @@ export const SNAPSHOT_EVENTS_PER_WEIGHT = 8;
 /** The message a journaled actor sends itself when a journal write failed, so it fails promptly even when idle. */
 export const JOURNAL_FAULT_MESSAGE_TYPE = 'journal.fault';
 
+/** What one scheduling turn recorded: its events, what runs once they are committed, and who hears of a failure. */
+interface Batch<E> {
+  readonly events: E[];
+  readonly callbacks: Array<() => void>;
+  readonly failed: Array<(error: unknown) => void>;
+}
+
 /** A ref as journals store it: plain data, whatever class the live ref was. */
 export interface PlainRef {
   readonly node?: string;
@@ -66,7 +73,7 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
   #pending = 0;
   #fault: unknown;
   #snapshotSeq = 0;
-  #batch: { events: E[]; callbacks: Array<() => void>; failed: Array<(error: unknown) => void> } | undefined;
+  #batch: Batch<E> | undefined;
   readonly #inflight = new Set<Promise<void>>();
 
   /** The model of a brand-new actor (no snapshot, no events). */
@@ -202,6 +209,12 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
     if (batch === undefined) return; // flushed early by a restart or a stop
     this.#batch = undefined;
     const system = this.context.system;
+    if (this.#inflight.size === 0 && this.#flushNow(batch)) {
+      this.#pending--;
+      this.#maybeSnapshot();
+      system.active--;
+      return;
+    }
     const write: Promise<void> = this.persist(batch.events)
       .then(
         () => {
@@ -221,6 +234,28 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
         system.active--;
       });
     this.#inflight.add(write);
+  }
+
+  /**
+   * Commits `batch` at once when the journal can (an in-memory journal: no promise, no microtask turn per
+   * append) and runs its callbacks; false when it cannot, and nothing was written.
+   */
+  #flushNow(batch: Batch<E>): boolean {
+    let committed: boolean;
+    try {
+      committed = this.persistNow(batch.events);
+    } catch (error) {
+      for (const fail of batch.failed) fail(error);
+      this.#failWith(error);
+      return true;
+    }
+    if (!committed || !this.#alive) return committed;
+    try {
+      for (const callback of batch.callbacks) callback();
+    } catch (error) {
+      this.#failWith(error);
+    }
+    return true;
   }
 
   /** Appends `events` (with whatever this turn recorded before) and waits for the commit. */

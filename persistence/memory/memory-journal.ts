@@ -57,6 +57,11 @@ export class MemoryJournal implements Journal {
   }
 
   async append(persistenceId: string, events: readonly unknown[], opts: AppendOptions): Promise<AppendResult> {
+    return this.appendNow(persistenceId, events, opts);
+  }
+
+  /** Commits at once: nothing here waits for I/O. */
+  appendNow(persistenceId: string, events: readonly unknown[], opts: AppendOptions): AppendResult {
     this.#open();
     checkPersistenceId(persistenceId);
     if (!Array.isArray(events) || events.length === 0) throw new InvalidPersistenceArgumentError('events', 'must be a non-empty array');

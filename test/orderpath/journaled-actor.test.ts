@@ -2,6 +2,7 @@ import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { JournaledActor } from '../../actors/domain/journaled-actor.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
+import { MemoryJournal, MemorySnapshotStore } from '../../persistence/index.js';
 import type { AppendOptions, AppendResult, Journal, JournalEntry, Persistence } from '../../persistence/index.js';
 import type { ActorContext, ActorSystem } from '../../runtime/index.js';
 import { collect, testSystem } from '../helpers/system.js';
@@ -129,6 +130,67 @@ test('a failed journal write fails the actor, which restarts with what the journ
   const after = await total(system, ref);
   t.is(restarts.length, 1);
   t.deepEqual(durable, [1, 2, 3], 'the lost write never ran its callback');
+  t.deepEqual(after.log, [1, 2, 3, 4]);
+});
+
+/** An in-memory journal that counts its synchronous commits and fails the ones it is told to. */
+class CountingMemoryJournal extends MemoryJournal {
+  appendsNow = 0;
+  appendsLater = 0;
+  failNext = 0;
+  override append(id: string, events: readonly unknown[], opts: AppendOptions): Promise<AppendResult> {
+    this.appendsLater += 1;
+    return super.append(id, events, opts);
+  }
+  override appendNow(id: string, events: readonly unknown[], opts: AppendOptions): AppendResult {
+    this.appendsNow += 1;
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('refused (injected)');
+    }
+    return super.appendNow(id, events, opts);
+  }
+}
+
+function memorySetup(t: ExecutionContext, dispatch: 'event-loop' | 'manual'): { system: ActorSystem; journal: CountingMemoryJournal } {
+  const journal = new CountingMemoryJournal({ keep: 'bytes' });
+  const { system } = testSystem({ dispatch });
+  attachPersistence(system, { journal, snapshots: new MemorySnapshotStore(journal) });
+  t.teardown(() => system.shutdown());
+  return { system, journal };
+}
+
+for (const dispatch of ['event-loop', 'manual'] as const) {
+  test(`[${dispatch}] with an in-memory journal a turn's events commit at once (appendNow), callbacks in order, and the journal holds them`, async (t) => {
+    const { system, journal } = memorySetup(t, dispatch);
+    const durable: number[] = [];
+    const ref = system.spawn(TallyActor, 'tally', { durable });
+    await system.settled();
+    for (let n = 1; n <= 12; n++) system.tell(ref, { type: 'tally.durable', n });
+    await system.settled();
+    t.is(journal.appendsLater, 0, 'no write went through the promise path');
+    t.true(journal.appendsNow >= 1);
+    t.deepEqual(durable, Array.from({ length: 12 }, (_, i) => i + 1));
+    const stored: number[] = [];
+    for await (const entry of journal.read('tally')) stored.push((entry.event as Event).n);
+    t.deepEqual(stored, durable);
+  });
+}
+
+test('a refused synchronous commit fails the actor like a failed write, and it restarts with what the journal holds', async (t) => {
+  const { system, journal } = memorySetup(t, 'event-loop');
+  const durable: number[] = [];
+  const restarts = collect(system, 'actor.restarted');
+  const ref = system.spawn(TallyActor, 'tally', { durable });
+  for (let n = 1; n <= 3; n++) system.tell(ref, { type: 'tally.durable', n });
+  await system.settled();
+  journal.failNext = 1;
+  system.tell(ref, { type: 'tally.durable', n: 100 }); // applied live, never committed
+  await system.settled();
+  system.tell(ref, { type: 'tally.add', n: 4 });
+  const after = await total(system, ref);
+  t.is(restarts.length, 1);
+  t.deepEqual(durable, [1, 2, 3], 'the refused write never ran its callback');
   t.deepEqual(after.log, [1, 2, 3, 4]);
 });
 

@@ -16,6 +16,19 @@ for (const keep of ['bytes', 'values'] as const) test(`the memory journal (keep:
   t.is(await journal.currentEpoch('p'), 5);
 });
 
+for (const keep of ['bytes', 'values'] as const) test(`appendNow (keep: ${keep}) commits before it returns, under the same rules, and a refused one writes nothing`, async (t) => {
+  const journal = new MemoryJournal({ keep });
+  t.deepEqual(journal.appendNow('p', [{ a: 1 }, { a: 2 }], { expectedSeq: 0, epoch: 1 }), { fromSeq: 1, toSeq: 2 });
+  t.is(await journal.highestSeq('p'), 2);
+  t.throws(() => journal.appendNow('p', [{ a: 3 }], { expectedSeq: 1, epoch: 1 }), { instanceOf: ConcurrencyError });
+  t.throws(() => journal.appendNow('p', [{ a: 3 }], { expectedSeq: 2, epoch: 0 }), { instanceOf: FencedError });
+  t.throws(() => journal.appendNow('p', [], { expectedSeq: 2, epoch: 1 }), { instanceOf: InvalidPersistenceArgumentError });
+  t.deepEqual(await journal.append('p', [{ a: 3 }], { expectedSeq: 2, epoch: 1 }), { fromSeq: 3, toSeq: 3 }, 'the promise path continues the same stream');
+  const read = [];
+  for await (const e of journal.read('p')) read.push(e.event);
+  t.deepEqual(read, [{ a: 1 }, { a: 2 }, { a: 3 }]);
+});
+
 test('events are stored as codec bytes, so a caller mutating its object afterwards changes nothing stored', async (t) => {
   const journal = new MemoryJournal();
   const event = { qty: 1, nested: { x: -0 } };
