@@ -193,21 +193,9 @@ export class ActorCell implements ActorContext<Message> {
   schedule(delayMs: number, message: Message, options: ScheduleOptions = {}): Cancellable {
     const interval = options.intervalMs;
     if (interval !== undefined && !(interval > 0)) throw new RangeError(`schedule intervalMs must be positive, got ${interval}`);
-    let timer: Cancellable;
-    const handle: Cancellable = {
-      cancel: () => {
-        timer.cancel();
-        this.#timers.delete(handle);
-      },
-    };
-    const fire = (): void => {
-      if (interval === undefined) this.#timers.delete(handle);
-      else timer = this.clock.setTimer(interval, fire);
-      this.system.deliver(this.self, message, this.self);
-    };
-    timer = this.clock.setTimer(delayMs, fire);
-    this.#timers.add(handle);
-    return handle;
+    const scheduled = new ScheduledMessage(this, this.#timers, message, interval);
+    scheduled.start(delayMs);
+    return scheduled;
   }
 
   stop(ref?: ActorRef<any>): Promise<void> {
@@ -465,5 +453,37 @@ export class ActorCell implements ActorContext<Message> {
   /** What a restart or respawn needs to recreate this actor. */
   get recipe(): { actorClass: ActorClass; props: unknown; options: SpawnOptions } {
     return { actorClass: this.#actorClass, props: this.#props, options: this.options };
+  }
+}
+
+/**
+ * A message a cell sends itself after a delay (and then every `interval` ms, if given) until cancelled.
+ * A class rather than closures: `schedule` runs per order in a strategy (its re-send timer), and a
+ * closure per call, each named under tsx's keep-names transform, cost more than the timer itself.
+ */
+class ScheduledMessage implements Cancellable {
+  #timer: Cancellable | undefined;
+
+  constructor(
+    private readonly cell: ActorCell,
+    private readonly timers: Set<Cancellable>,
+    private readonly message: Message,
+    private readonly interval: number | undefined,
+  ) {}
+
+  start(delayMs: number): void {
+    this.#timer = this.cell.clock.setTimer(delayMs, () => this.#fire());
+    this.timers.add(this);
+  }
+
+  cancel(): void {
+    this.#timer?.cancel();
+    this.timers.delete(this);
+  }
+
+  #fire(): void {
+    if (this.interval === undefined) this.timers.delete(this);
+    else this.#timer = this.cell.clock.setTimer(this.interval, () => this.#fire());
+    this.cell.system.deliver(this.cell.self, this.message, this.cell.self);
   }
 }

@@ -27,11 +27,19 @@ export class SystemClock implements Clock {
   }
 }
 
-interface SimTimer {
-  readonly due: number;
-  readonly seq: number;
-  readonly fn: () => void;
-  cancelled: boolean;
+/** A timer of a {@link SimulatedClock}; it is its own handle. */
+class SimTimer implements Cancellable {
+  cancelled = false;
+
+  constructor(
+    readonly due: number,
+    readonly seq: number,
+    readonly fn: () => void,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 /**
@@ -60,10 +68,10 @@ export class SimulatedClock implements Clock {
   }
 
   setTimer(delayMs: number, fn: () => void): Cancellable {
-    const timer: SimTimer = { due: this.#now + Math.max(0, delayMs), seq: this.#seq++, fn, cancelled: false };
+    const timer = new SimTimer(this.#now + Math.max(0, delayMs), this.#seq++, fn);
     this.#timers.push(timer);
     if (timer.due < this.#earliestDue) this.#earliestDue = timer.due;
-    return { cancel: () => { timer.cancelled = true; } };
+    return timer;
   }
 
   /** Number of timers not yet fired or cancelled. */
