@@ -262,6 +262,17 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
   #submit(order: OmsOrder, ctx: ActorContext<BrokerProtocol>): void {
     const id = order.clientOrderId;
     this.#sent.add(id);
+    const venue = this.#venue;
+    if (venue.submitNow !== undefined) {
+      let ack: SubmitAck;
+      try {
+        ack = venue.submitNow(venueOrderOf(order.order));
+      } catch (error) {
+        return this.#tellOutcome(ctx, id, { error });
+      }
+      if (ack.outcome !== 'sent') this.#tellOutcome(ctx, id, { ack });
+      return;
+    }
     let submitted: Promise<SubmitAck>;
     try {
       submitted = this.#venue.submit(venueOrderOf(order.order));

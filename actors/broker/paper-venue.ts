@@ -57,6 +57,9 @@ interface PaperOrder {
   triggered: boolean;
 }
 
+/** The answer to every accepted submit (immutable, so one object serves all). */
+const SENT: SubmitAck = Object.freeze({ outcome: 'sent' });
+
 /**
  * A deterministic simulated venue implementing `Venue`. In backtest mode market orders fill at the open of
  * the first bar that starts at or after their arrival (the next bar), limits and stops trigger on bar highs
@@ -123,9 +126,18 @@ export class PaperVenue implements Venue {
   }
 
   submit(order: VenueOrder): Promise<SubmitAck> {
-    if (this.#status !== 'connected') return Promise.reject(new VenueUnavailableError(this.name, 'submit'));
+    try {
+      return Promise.resolve(this.submitNow(order));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `submit`, answered at once: a paper venue takes a request in this process. */
+  submitNow(order: VenueOrder): SubmitAck {
+    if (this.#status !== 'connected') throw new VenueUnavailableError(this.name, 'submit');
     const existing = this.#orders.get(order.clientOrderId);
-    if (existing !== undefined) return Promise.resolve({ outcome: 'duplicate', venueOrderId: existing.venueOrderId });
+    if (existing !== undefined) return { outcome: 'duplicate', venueOrderId: existing.venueOrderId };
     this.#orderSeq += 1;
     const paper: PaperOrder = {
       order: frozenRecord(order),
@@ -140,7 +152,7 @@ export class PaperVenue implements Venue {
     this.#live.set(order.clientOrderId, paper);
     this.#liveBySymbol.set(order.symbol, (this.#liveBySymbol.get(order.symbol) ?? 0) + 1);
     this.#afterLatency(() => this.#arrive(paper));
-    return Promise.resolve({ outcome: 'sent' });
+    return SENT;
   }
 
   cancel(clientOrderId: string): Promise<void> {

@@ -118,6 +118,13 @@ export interface Venue {
   connect(): Promise<void>;
   close(): Promise<void>;
   submit(order: VenueOrder): Promise<SubmitAck>;
+
+  /**
+   * Optional: the same request, its outcome known before it returns, for a venue in this process (the
+   * paper venue). Throws what `submit` rejects with. The broker uses it when present, so an order's
+   * submission needs no promise (a backtest then settles without waiting for one per order).
+   */
+  submitNow?(order: VenueOrder): SubmitAck;
   cancel(clientOrderId: string): Promise<void>;
   openOrders(): Promise<readonly VenueOpenOrder[]>;
   executionsSince(cursor: ExecutionCursor): Promise<ExecutionPage>;

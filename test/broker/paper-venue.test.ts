@@ -156,6 +156,18 @@ test('a duplicate submit does not create a second venue order', async (t) => {
   t.is(venue.fills().length, 1);
 });
 
+test('submitNow answers at once as submit does: sent, duplicate, or a throw while disconnected', async (t) => {
+  const { venue, kinds } = setup();
+  const o = order({});
+  t.deepEqual(venue.submitNow(o), { outcome: 'sent' });
+  t.deepEqual(venue.submitNow({ ...o }), { outcome: 'duplicate', venueOrderId: 'paper-0-1' });
+  venue.onBar(bar(1, 100, 101, 99, 100));
+  t.deepEqual(kinds(), ['accepted', 'fill']);
+  await venue.close();
+  t.throws(() => venue.submitNow(order({})), { instanceOf: VenueUnavailableError });
+  t.is(venue.fills().length, 1);
+});
+
 test('in live mode orders match the current quote after the entry latency', async (t) => {
   const { clock, venue, kinds, prices } = setup({ mode: 'live', latencyMs: 50 });
   venue.onQuote({ symbol: 'AAPL', time: 0, bid: 99.9, ask: 100.1 });
