@@ -146,6 +146,8 @@ export class ActorSystem {
   /** @internal Cells ready to drain, in the order they became ready. */
   readonly runQueue: ActorCell[] = [];
   #runHead = 0;
+  /** Manual dispatch: work that closes a drain (`afterDrain`), run by `runUntilIdle` before the next drain. */
+  #afterDrain: Array<() => void> = [];
   /** Event-loop dispatch: a turn is scheduled for cells that missed a spent burst. */
   #turnPending = false;
   /** Event-loop dispatch: when the current burst of microtask drains ends (0: no burst, -1: spent). */
@@ -521,16 +523,18 @@ export class ActorSystem {
   /**
    * Manual dispatch only: drains every ready actor, and the actors they make ready, until none is left.
    * Runs synchronously; async work (a receive that returned a promise) continues when its promise
-   * settles, so call `settled()` when actors await anything. Returns the number of drains run.
+   * settles, so call `settled()` when actors await anything. Returns the number of drains and
+   * after-drain tasks (`afterDrain`) run.
    */
   runUntilIdle(): number {
     if (!this.manualDispatch) throw new Error('runUntilIdle() needs an ActorSystem created with dispatch: "manual"');
     const queue = this.runQueue;
-    let runs = 0;
+    let runs = this.#runAfterDrain();
     while (this.#runHead < queue.length) {
       const cell = queue[this.#runHead++]!;
       runs++;
       cell.drain();
+      if (this.#afterDrain.length > 0) runs += this.#runAfterDrain();
       if (this.#runHead > 4_096 && this.#runHead * 2 > queue.length) {
         queue.splice(0, this.#runHead);
         this.#runHead = 0;
@@ -539,6 +543,28 @@ export class ActorSystem {
     queue.length = 0;
     this.#runHead = 0;
     return runs;
+  }
+
+  /**
+   * @internal Runs `task` once the drain that asked for it is over: under manual dispatch `runUntilIdle`
+   * runs it before the next drain (so a backtest's journal flush and its after-commit effects need no
+   * microtask turns, and `settled()` finds nothing in flight); otherwise it is a microtask. The task
+   * must not throw.
+   */
+  afterDrain(task: () => void): void {
+    if (this.manualDispatch) this.#afterDrain.push(task);
+    else queueMicrotask(task);
+  }
+
+  #runAfterDrain(): number {
+    let ran = 0;
+    while (this.#afterDrain.length > 0) {
+      const tasks = this.#afterDrain;
+      this.#afterDrain = [];
+      for (const task of tasks) task();
+      ran += tasks.length;
+    }
+    return ran;
   }
 
   /**

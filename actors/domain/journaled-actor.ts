@@ -197,7 +197,7 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
       this.#batch = { events: [], callbacks: [], failed: [] };
       this.#pending++;
       this.context.system.active++; // settled() waits until the batch is committed (or failed)
-      queueMicrotask(() => this.#flush());
+      this.context.system.afterDrain(() => this.#flush());
     }
     if (Array.isArray(events)) for (const e of events as readonly E[]) this.#batch.events.push(e);
     else this.#batch.events.push(events as E);
