@@ -41,12 +41,15 @@ export function isInterval(value: unknown): value is Interval {
   return typeof value === 'string' && (INTERVALS as readonly string[]).includes(value);
 }
 
+/** What a well-formed bar has wrong: one shared empty list, not a new one per bar (a backtest checks each bar). */
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+
 /**
  * Returns every problem with a bar: NaN or non-finite fields, negative prices or volume,
  * high below low, open or close outside [low, high]. An empty list means the bar is valid.
  */
-export function barProblems(bar: Bar): string[] {
-  if (isWellFormedBar(bar)) return [];
+export function barProblems(bar: Bar): readonly string[] {
+  if (isWellFormedBar(bar)) return NO_PROBLEMS;
   const problems: string[] = [];
   if (typeof bar.symbol !== 'string' || bar.symbol.length === 0) problems.push('symbol is empty');
   if (!isInterval(bar.interval)) problems.push(`interval ${String(bar.interval)} is not one of ${INTERVALS.join(', ')}`);

@@ -67,7 +67,7 @@ export class SymbolActor extends Actor<SymbolProtocol, SymbolActorProps> {
   }
 
   #handleBar(bar: Bar, ctx: ActorContext<SymbolProtocol>): void {
-    const problems = typeof bar === 'object' && bar !== null ? barProblems(bar) : ['not a bar'];
+    const problems = typeof bar === 'object' && bar !== null ? [...barProblems(bar)] : ['not a bar'];
     if (problems.length === 0 && bar.symbol !== this.props.symbol) problems.push(`bar for ${bar.symbol} sent to ${this.props.symbol}`);
     const last = this.#bars[this.#bars.length - 1];
     if (problems.length === 0 && last !== undefined && bar.time <= last.time) problems.push(`bar time ${bar.time} is not after the last bar's ${last.time}`);
