@@ -5,7 +5,7 @@ import { errorInfo } from '../runtime/events.js';
 import type { Message } from '../runtime/ref.js';
 import type { ActorSystem } from '../runtime/system.js';
 import { FencedError } from './errors.js';
-import type { Journal } from './journal.js';
+import type { AppendOptions, Journal } from './journal.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 /** Where the persistent actors of one system keep their events and snapshots. */
@@ -176,7 +176,7 @@ export abstract class PersistentActor<P extends Message, E, S, Props = void> ext
     const expectedSeq = this.#reserved;
     this.#reserved += batch.length;
     try {
-      await context.journal.append(this.persistenceId(), batch, { expectedSeq, epoch: this.#epoch, writerId: context.writerId ?? this.context.system.node });
+      await context.journal.append(this.persistenceId(), batch, this.#appendOptions(context, expectedSeq));
     } catch (error) {
       throw this.#appendFailed(error);
     }
@@ -197,12 +197,16 @@ export abstract class PersistentActor<P extends Message, E, S, Props = void> ext
     const expectedSeq = this.#reserved;
     this.#reserved += batch.length;
     try {
-      journal.appendNow(this.persistenceId(), batch, { expectedSeq, epoch: this.#epoch, writerId: context.writerId ?? this.context.system.node });
+      journal.appendNow(this.persistenceId(), batch, this.#appendOptions(context, expectedSeq));
     } catch (error) {
       throw this.#appendFailed(error);
     }
     this.#committed(context, batch, expectedSeq);
     return true;
+  }
+
+  #appendOptions(context: PersistenceContext, expectedSeq: number): AppendOptions {
+    return { expectedSeq, epoch: this.#epoch, writerId: context.writerId ?? this.context.system.node };
   }
 
   /** A refused append: a fenced actor stops itself (another owner took over). Returns the error to throw. */

@@ -208,13 +208,8 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
     const batch = this.#batch;
     if (batch === undefined) return; // flushed early by a restart or a stop
     this.#batch = undefined;
-    const system = this.context.system;
-    if (this.#inflight.size === 0 && this.#flushNow(batch)) {
-      this.#pending--;
-      this.#maybeSnapshot();
-      system.active--;
-      return;
-    }
+    // Only with no write in flight: an earlier batch's callbacks must run before this one's.
+    if (this.#inflight.size === 0 && this.#flushNow(batch)) return this.#batchDone();
     const write: Promise<void> = this.persist(batch.events)
       .then(
         () => {
@@ -229,11 +224,16 @@ export abstract class JournaledActor<P extends Message, E, L, Snap, Props = void
       .catch((error: unknown) => this.#failWith(error))
       .finally(() => {
         this.#inflight.delete(write);
-        this.#pending--;
-        this.#maybeSnapshot();
-        system.active--;
+        this.#batchDone();
       });
     this.#inflight.add(write);
+  }
+
+  /** A batch is committed or failed: a snapshot may follow, and `settled()` stops waiting for it. */
+  #batchDone(): void {
+    this.#pending--;
+    this.#maybeSnapshot();
+    this.context.system.active--;
   }
 
   /**

@@ -182,18 +182,17 @@ for (const dispatch of ['event-loop', 'manual'] as const) {
   });
 }
 
-test('[manual] runUntilIdle alone commits an in-memory write and runs its callbacks: nothing is left in flight', (t) => {
+test('[manual] runUntilIdle alone commits an in-memory write and runs its callbacks: nothing is left in flight', async (t) => {
   const { system, journal } = memorySetup(t, 'manual');
   const durable: number[] = [];
   const ref = system.spawn(TallyActor, 'tally', { durable });
-  return system.settled().then(() => {
-    // Four events: the fifth would start a snapshot, which is async and stays in flight.
-    for (let n = 1; n <= 4; n++) system.tell(ref, { type: 'tally.durable', n });
-    system.runUntilIdle();
-    t.deepEqual(durable, [1, 2, 3, 4], 'the flush ran right after the drain, in the same runUntilIdle');
-    t.is(system.active, 0);
-    t.is(journal.appendsLater, 0);
-  });
+  await system.settled();
+  // Four events: the fifth would start a snapshot, which is async and stays in flight.
+  for (let n = 1; n <= 4; n++) system.tell(ref, { type: 'tally.durable', n });
+  system.runUntilIdle();
+  t.deepEqual(durable, [1, 2, 3, 4], 'the flush ran right after the drain, in the same runUntilIdle');
+  t.is(system.active, 0);
+  t.is(journal.appendsLater, 0);
 });
 
 test('a refused synchronous commit fails the actor like a failed write, and it restarts with what the journal holds', async (t) => {
