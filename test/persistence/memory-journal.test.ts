@@ -56,6 +56,19 @@ test('keep: values stores the events themselves, frozen, so nobody can change wh
   t.throws(() => new MemoryJournal({ keep: 'json' as never }), { instanceOf: InvalidPersistenceArgumentError });
 });
 
+test('keep: values takes a value frozen already as frozen through and does not walk into it again', async (t) => {
+  const journal = new MemoryJournal({ keep: 'values' });
+  const record = Object.freeze({ id: 'o-1', quantity: 5 });
+  const event = { kind: 'opened', record, list: [record] };
+  await journal.append('p', [event], { expectedSeq: 0, epoch: 1 });
+  t.true(Object.isFrozen(event) && Object.isFrozen(event.list));
+  for await (const e of journal.read('p')) t.is((e.event as typeof event).record, record);
+  // The rule's limit, as documented: a frozen shell around a mutable value is left as it is.
+  const shell = Object.freeze({ inner: { n: 1 } });
+  await journal.append('p', [{ shell }], { expectedSeq: 1, epoch: 1 });
+  t.false(Object.isFrozen(shell.inner));
+});
+
 test('memory snapshots refuse an older epoch or a seq beyond the journal, and keep the newest ones', async (t) => {
   const journal = new MemoryJournal();
   const snapshots = new MemorySnapshotStore(journal, { kept: 2 });
