@@ -1,10 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
 import test from 'ava';
 import type { OrderRequest } from '../../actors/domain/order.js';
 import { canonicalOrderText, orderDigest, signApproval, signedText, verifyApproval } from '../../actors/risk/approval.js';
 import { flatCanonical } from '../../actors/risk/flat-canonical.js';
 import { MemoryUsedTokenSet } from '../../actors/risk/used-tokens.js';
 import { canonicalEncode } from '../../actors/domain/canonical.js';
+import { Codec } from '../../runtime/codec/codec.js';
 import type { CanonicalValue } from '../../actors/domain/canonical.js';
 import { baseOrder, NOW } from './fixtures.js';
 
@@ -19,6 +21,34 @@ test('an approval verified in the signing process still fails under another key,
   t.like(verifyApproval(copied, { ...params, key }), { ok: false, reason: 'REPLAYED' }, 'a decoded copy is verified in full and is a replay');
   const altered = { order: approved.order, approval: { ...approved.approval, seq: 2 } };
   t.like(verifyApproval(altered, { ...params, key }), { ok: false, reason: 'BAD_SIGNATURE' });
+});
+
+test('the in-process memo stays in the process: encoded, cloned, spread or inspected, a token is only its fields', (t) => {
+  const approved = signApproval(baseOrder, { key, riskId: 'risk', seq: 3, expiresAt: NOW + 1_000 });
+  const fields = { v: 1, orderDigest: approved.approval.orderDigest, riskId: 'risk', seq: 3, expiresAt: NOW + 1_000, signature: approved.approval.signature };
+  t.deepEqual(Object.keys(approved.approval).sort(), Object.keys(fields).sort());
+  t.deepEqual(JSON.parse(JSON.stringify(approved.approval)), fields);
+  const codec = new Codec();
+  t.deepEqual(codec.decodeValue(codec.encodeValue(approved.approval)), fields);
+  t.deepEqual(Object.getOwnPropertySymbols(structuredClone(approved.approval)), []);
+  t.deepEqual(Object.getOwnPropertySymbols({ ...approved.approval }), []);
+  // Nothing of the key can be printed: the memo is hidden from inspection and names the key by an opaque identity.
+  const shown = inspect(approved, { showHidden: true, depth: 10 });
+  t.false(shown.includes(key.toString('hex').slice(0, 16)) || shown.includes('04 04 04'));
+  t.is(inspect(approved.approval), inspect(fields));
+});
+
+test('a token that is not the one signed here is verified in full, also under a key this process never signed with', (t) => {
+  const signer = Buffer.alloc(32, 6);
+  const approved = signApproval(baseOrder, { key: signer, riskId: 'risk', seq: 4, expiresAt: NOW + 1_000 });
+  const fresh = Buffer.alloc(32, 7); // never used to sign: no memo can name it
+  const seen = () => new MemoryUsedTokenSet();
+  t.like(verifyApproval(approved, { key: fresh, now: NOW, seen: seen() }), { ok: false, reason: 'BAD_SIGNATURE' });
+  const forged = { order: { ...approved.order }, approval: { ...approved.approval, expiresAt: NOW + 9_000 } };
+  t.like(verifyApproval(forged, { key: fresh, now: NOW, seen: seen() }), { ok: false, reason: 'BAD_SIGNATURE' });
+  t.like(verifyApproval(forged, { key: signer, now: NOW, seen: seen() }), { ok: false, reason: 'BAD_SIGNATURE' });
+  t.like(verifyApproval({ order: { ...approved.order, quantity: 999 }, approval: approved.approval }, { key: signer, now: NOW, seen: seen() }), { ok: false, reason: 'TAMPERED' });
+  t.like(verifyApproval(structuredClone(approved), { key: Buffer.from(signer), now: NOW, seen: seen() }), { ok: true }, 'a decoded copy under an equal key verifies in full');
 });
 
 test('the flat canonical encoding is the canonical encoding, byte for byte', (t) => {
