@@ -67,7 +67,9 @@ export class MemoryJournal implements Journal {
     if (!Array.isArray(events) || events.length === 0) throw new InvalidPersistenceArgumentError('events', 'must be a non-empty array');
     checkInteger('expectedSeq', opts.expectedSeq, 0);
     checkInteger('epoch', opts.epoch, 0);
-    const payloads = this.#values ? events.map(freezeDeep) : events.map((e) => this.#codec.encodeValue(e));
+    // Kept values are the events themselves, frozen in place (no array per append).
+    if (this.#values) for (let i = 0; i < events.length; i++) freezeDeep(events[i]);
+    const payloads = this.#values ? events : events.map((e) => this.#codec.encodeValue(e));
     const s = this.#stream(persistenceId);
     const error = checkAgainstHead(persistenceId, { highestSeq: s.payloads.length, epoch: s.epoch }, opts.expectedSeq, opts.epoch);
     if (error !== undefined) throw error;
