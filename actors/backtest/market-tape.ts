@@ -7,25 +7,29 @@ import type { Bar } from '../domain/bar.js';
 export interface SymbolSeries {
   readonly symbol: string;
   readonly bars: readonly Bar[];
-  readonly indices: readonly number[];
-  readonly times: readonly number[];
-  readonly closes: readonly number[];
+  readonly indices: Int32Array;
+  readonly times: Float64Array;
+  readonly closes: Float64Array;
 }
 
-/** A symbol's bars in input order, as `seriesBySymbol` gathers them. */
+/** A symbol's bars in input order, as `seriesBySymbol` gathers them, in arrays of their final size. */
 interface Gathered {
-  readonly indices: number[];
-  readonly bars: Bar[];
-  readonly times: number[];
-  readonly closes: number[];
+  count: number;
+  filled: number;
+  indices: Int32Array;
+  bars: Bar[];
+  times: Float64Array;
+  closes: Float64Array;
   /** Every time is at least the one before (checked as bars arrive, so sorted input is never sorted). */
   sorted: boolean;
 }
 
 /**
  * Groups bars by symbol (symbols in name order), each symbol's bars sorted by time only if they are not already.
- * One pass over the bars: input usually comes a symbol at a time (a file per symbol), so the group is looked
- * up only when the symbol changes, and each bar's time and close are read while the bar is at hand.
+ * Two passes over the bars: the first counts each symbol's bars, so the second writes into arrays of their
+ * final size, typed where they hold numbers (growing arrays made about 12 MB of garbage per run of
+ * 97,000 bars, all of it copied by the young-generation collector while the run held it). Input usually
+ * comes a symbol at a time (a file per symbol), so a group is looked up only when the symbol changes.
  */
 export function seriesBySymbol(bars: readonly Bar[]): SymbolSeries[] {
   const groups = new Map<string, Gathered>();
@@ -36,14 +40,31 @@ export function seriesBySymbol(bars: readonly Bar[]): SymbolSeries[] {
     if (bar.symbol !== symbol || group === undefined) {
       symbol = bar.symbol;
       group = groups.get(symbol);
-      if (group === undefined) groups.set(symbol, (group = { indices: [], bars: [], times: [], closes: [], sorted: true }));
+      if (group === undefined) groups.set(symbol, (group = { count: 0, filled: 0, indices: EMPTY_INT32, bars: [], times: EMPTY_FLOAT64, closes: EMPTY_FLOAT64, sorted: true }));
+    }
+    group.count++;
+  }
+  for (const g of groups.values()) {
+    g.indices = new Int32Array(g.count);
+    g.bars = new Array<Bar>(g.count);
+    g.times = new Float64Array(g.count);
+    g.closes = new Float64Array(g.count);
+  }
+  symbol = undefined;
+  group = undefined;
+  for (let i = 0; i < bars.length; i++) {
+    const bar = bars[i]!;
+    if (bar.symbol !== symbol || group === undefined) {
+      symbol = bar.symbol;
+      group = groups.get(symbol)!;
     }
     const time = bar.time;
-    if (group.sorted && group.times.length > 0) group.sorted = group.times[group.times.length - 1]! <= time;
-    group.indices.push(i);
-    group.bars.push(bar);
-    group.times.push(time);
-    group.closes.push(bar.close);
+    const j = group.filled++;
+    if (group.sorted && j > 0) group.sorted = group.times[j - 1]! <= time;
+    group.indices[j] = i;
+    group.bars[j] = bar;
+    group.times[j] = time;
+    group.closes[j] = bar.close;
   }
   const series: SymbolSeries[] = [];
   for (const name of [...groups.keys()].sort()) {
@@ -53,11 +74,20 @@ export function seriesBySymbol(bars: readonly Bar[]): SymbolSeries[] {
       continue;
     }
     // Positions within the group follow the input, so ties keep their input order.
-    const order = indices.map((_, j) => j).sort((a, b) => times[a]! - times[b]! || a - b);
-    series.push({ symbol: name, bars: order.map((j) => own[j]!), indices: order.map((j) => indices[j]!), times: order.map((j) => times[j]!), closes: order.map((j) => closes[j]!) });
+    const order = Array.from(indices, (_, j) => j).sort((a, b) => times[a]! - times[b]! || a - b);
+    series.push({
+      symbol: name,
+      bars: order.map((j) => own[j]!),
+      indices: Int32Array.from(order, (j) => indices[j]!),
+      times: Float64Array.from(order, (j) => times[j]!),
+      closes: Float64Array.from(order, (j) => closes[j]!),
+    });
   }
   return series;
 }
+
+const EMPTY_INT32 = new Int32Array(0);
+const EMPTY_FLOAT64 = new Float64Array(0);
 
 /**
  * The bars of a backtest laid out for the engine: time slices (ascending time, symbols in name order within
@@ -76,8 +106,8 @@ export class MarketTape {
 
   /** `series` in symbol name order, as `seriesBySymbol` returns them. */
   constructor(readonly series: readonly SymbolSeries[]) {
-    const timesOf = series.map((s) => new Float64Array(s.times));
-    this.closes = series.map((s) => new Float64Array(s.closes));
+    const timesOf = series.map((s) => s.times);
+    this.closes = series.map((s) => s.closes);
     const times = unionOfSorted(timesOf);
     this.times = times;
     // The slice of every bar: each symbol's times are ascending, so one forward walk per symbol.
