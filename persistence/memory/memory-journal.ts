@@ -21,6 +21,8 @@ export interface MemoryJournalOptions {
    * event the codec cannot encode is refused as it would be there. `values`: events are deep-frozen and kept
    * as they are, with no encoding; for a run whose journal is thrown away (a backtest), where encoding
    * every event cost about a tenth of the run. Nothing can change a kept event afterwards: writing to it throws.
+   * A value inside an event that is frozen already is taken as frozen through and not walked (Bifrost freezes
+   * its records and messages whole), so a frozen shell around a mutable value is kept as it is.
    */
   readonly keep?: 'bytes' | 'values';
 }
