@@ -169,8 +169,6 @@ export abstract class Strategy<S extends ParamSpec = ParamSpec> extends Actor<St
   }
 
   protected hasOpenOrder(symbol: string): boolean {
-    // Most bars find no order open: no iterator then.
-    if (this.#open.size === 0) return false;
     for (const o of this.#open.values()) if (o.symbol === symbol) return true;
     return false;
   }
