@@ -3,7 +3,7 @@
  *   node --import=tsx bench/order-path.ts [--json] [--quick]   (or: npm run bench -- order-path)
  *
  * - Pre-trade checks: `runRiskChecks` per order (all 19 checks, VaR included), p50/p99; baseline: the same
- *   loop with no checks. Approval: `RiskEngine.evaluate` (the checks, bookkeeping and the signed token);
+ *   loop with no checks. Approval: `RiskEngine.evaluate` (the checks, bookkeeping and the signed token, its signature read);
  *   baseline: the same engine with no checks.
  * - Round trip: a strategy actor sends `risk.submitOrder`; RiskActor -> BrokerActor (verify, journal
  *   write-ahead on SQLite, venue submit) -> PaperVenue (live mode, acknowledges at once) -> the
@@ -135,7 +135,7 @@ function checkLatencies(checks: readonly NamedRiskCheck[]): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** Microseconds per order of `RiskEngine.evaluate`: the checks, the bookkeeping and the signed approval. */
+/** Microseconds per order of `RiskEngine.evaluate`: the checks, the bookkeeping and the signed approval, its signature read. */
 function approvalLatencies(engine: RiskEngine): number[] {
   const out: number[] = [];
   const t = CHECK_CONTEXT.now;
@@ -143,6 +143,8 @@ function approvalLatencies(engine: RiskEngine): number[] {
     const o = order(i, t);
     const t0 = now();
     const decision = engine.evaluate(o, t + i);
+    // The token's signature is computed on first read: read it, as a durable journal or another process does.
+    if ('approved' in decision) void decision.approved.approval.signature;
     const us = (now() - t0) * 1_000;
     if (!('approved' in decision)) throw new Error(`benchmark order denied: ${decision.denied.message}`);
     engine.orderClosed('p1', o.clientOrderId);
@@ -350,7 +352,7 @@ report({
   ratio,
   notes: {
     targets: 'pre-trade checks <= 20 us p99; round trip <= 200 us p99; >= 50,000 orders/s sustained',
-    pretrade: 'pretrade_check: runRiskChecks with all 19 checks (VaR on 250 days of 3 symbols) per order; approval: RiskEngine.evaluate, the checks plus rate/open-order bookkeeping and the HMAC-signed token',
+    pretrade: 'pretrade_check: runRiskChecks with all 19 checks (VaR on 250 days of 3 symbols) per order; approval: RiskEngine.evaluate, the checks plus rate/open-order bookkeeping and the HMAC-signed token (its signature read, as a durable journal or another process reads it)',
     baseline: 'pretrade_check: the same loop with no checks; approval: the same engine with no checks (bookkeeping + signing); round trip and sustained: a pass-through broker actor straight to the same paper venue (no risk actor, no token, no journal)',
     journal: 'SQLite (WAL, synchronous NORMAL) in a temporary directory; every order is journaled by risk, broker and portfolio',
     sustained: `orders_per_s_sustained: ${SUSTAINED.toLocaleString('en-US')} orders, at most ${WINDOW.toLocaleString('en-US')} unacknowledged at a time; round trips: one at a time; each path warmed up first with ${WARM_UP.toLocaleString('en-US')} orders each way`,

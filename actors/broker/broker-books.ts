@@ -90,8 +90,7 @@ export function emptyBrokerBooks(retention: BrokerRetention): BrokerBooks {
 export function applyOpened(books: BrokerBooks, event: Extract<BrokerJournalEvent, { kind: 'opened' }>): OpenResult {
   const { order, approval } = event.approved;
   books.tokens.set(event.tokenId, approval.expiresAt);
-  // verifyApproval checked that the order's digest is the token's.
-  const opened = books.book.open(order, event.time, approval.orderDigest);
+  const opened = books.book.open(order, event.time);
   if (opened.kind !== 'created') return opened;
   const submitted = books.book.submit(order.clientOrderId, event.time);
   books.routes.set(order.clientOrderId, {

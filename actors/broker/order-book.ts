@@ -1,4 +1,4 @@
-import { orderDigest } from '../risk/approval.js';
+import { canonicalOrderText } from '../risk/approval.js';
 import type { OrderRequest } from '../domain/order.js';
 import { OverfillError, UnknownOrderError } from './errors.js';
 import type { OmsEvent, OrderStatus } from './oms-state.js';
@@ -82,6 +82,15 @@ function changed(current: OmsOrder, changes: Partial<OmsOrder>, status: OrderSta
   return next;
 }
 
+/** Whether two orders have the same canonical bytes (only asked of a repeated client order id); one that cannot be encoded is not the same. */
+function sameOrder(a: OrderRequest, b: OrderRequest): boolean {
+  try {
+    return a === b || canonicalOrderText(a) === canonicalOrderText(b);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The OMS order book: pure, in memory, keyed by client order id, every state change through the
  * transition table (`oms-state.ts`). The broker actor journals what it applies and rebuilds the book with
@@ -95,28 +104,23 @@ function changed(current: OmsOrder, changes: Partial<OmsOrder>, status: OrderSta
  */
 export class OrderBook {
   readonly #orders = new Map<string, OmsOrder>();
-  readonly #digests = new Map<string, string>();
 
   /** A book holding `orders` (from a snapshot or a journal replay). */
   static restore(orders: Iterable<OmsOrder>): OrderBook {
     const book = new OrderBook();
     for (const order of orders) {
       book.#orders.set(order.clientOrderId, freeze({ ...order, execIds: [...order.execIds] }));
-      book.#digests.set(order.clientOrderId, orderDigest(order.order));
     }
     return book;
   }
 
   /**
-   * Records a new order as `initialized`; a repeated id returns the existing order instead. `digest` is
-   * the order's `orderDigest` when the caller has it already (a verified approval carries it).
+   * Records a new order as `initialized`; a repeated id returns the existing order instead, as a
+   * `duplicate` when the two orders have the same canonical bytes and as a `conflict` otherwise.
    */
-  open(order: OrderRequest, now: number, digest?: string): OpenResult {
+  open(order: OrderRequest, now: number): OpenResult {
     const existing = this.#orders.get(order.clientOrderId);
-    const orderHash = digest ?? orderDigest(order);
-    if (existing !== undefined) {
-      return { kind: this.#digests.get(order.clientOrderId) === orderHash ? 'duplicate' : 'conflict', order: existing };
-    }
+    if (existing !== undefined) return { kind: sameOrder(existing.order, order) ? 'duplicate' : 'conflict', order: existing };
     const created = freeze({
       clientOrderId: order.clientOrderId,
       order: frozenRecord(order),
@@ -131,7 +135,6 @@ export class OrderBook {
       updatedAt: now,
     });
     this.#orders.set(order.clientOrderId, created);
-    this.#digests.set(order.clientOrderId, orderHash);
     return { kind: 'created', order: created };
   }
 
@@ -168,7 +171,6 @@ export class OrderBook {
     const order = this.#orders.get(clientOrderId);
     if (order === undefined || !isTerminal(order.status)) return false;
     this.#orders.delete(clientOrderId);
-    this.#digests.delete(clientOrderId);
     return true;
   }
 

@@ -124,3 +124,10 @@ test('a repeated rejection changes nothing, and an acknowledgement before submit
   fresh.open(order, 1);
   t.throws(() => fresh.apply({ kind: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: 'V1', time: 2 }, 2), { instanceOf: InvalidOrderTransitionError });
 });
+
+test('a restored book still tells a repeated order from a different one under a known id', (t) => {
+  const book = OrderBook.restore(submitted().all());
+  t.is(book.open({ ...order }, 3).kind, 'duplicate');
+  t.is(book.open({ ...order, limitPrice: 99 }, 3).kind, 'conflict');
+  t.is(book.get(order.clientOrderId)!.status, 'submitted');
+});

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import crypto, { createHash, createHmac } from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { inspect } from 'node:util';
 import test from 'ava';
 import type { OrderRequest } from '../../actors/domain/order.js';
@@ -35,7 +36,10 @@ test('the in-process memo stays in the process: encoded, cloned, spread or inspe
   // Nothing of the key can be printed: the memo is hidden from inspection and names the key by an opaque identity.
   const shown = inspect(approved, { showHidden: true, depth: 10 });
   t.false(shown.includes(key.toString('hex').slice(0, 16)) || shown.includes('04 04 04'));
-  t.is(inspect(approved.approval), inspect(fields));
+  // The two computed fields are getters: util.inspect shows them as such, and reads them when asked to.
+  t.regex(inspect(approved.approval), /orderDigest: \[Getter\].*signature: \[Getter\]/s);
+  const read = inspect(approved.approval, { getters: true, breakLength: Infinity });
+  for (const [name, value] of Object.entries(fields)) t.true(read.includes(`${name}: ${typeof value === 'string' ? `[Getter: '${value}']` : value}`) || read.includes(`${name}: '${value}'`), name);
 });
 
 test('a token that is not the one signed here is verified in full, also under a key this process never signed with', (t) => {
@@ -117,4 +121,39 @@ test('an order with an own __proto__ key is signed as a copy that keeps the key,
   t.is(Object.getOwnPropertyDescriptor(order, '__proto__')?.value, 5);
   t.is(approval.orderDigest, sha256(canonicalEncode(tricky as unknown as CanonicalValue)));
   t.is(approval.orderDigest, orderDigest({ ...tricky }));
+});
+
+test('a token hashes nothing until a field is read, and a broker in the signing process never reads one', (t) => {
+  const calls = { n: 0 };
+  const real = crypto.hash;
+  crypto.hash = ((...args: Parameters<typeof crypto.hash>) => {
+    calls.n += 1;
+    return real(...args);
+  }) as typeof crypto.hash;
+  syncBuiltinESMExports();
+  try {
+    const approved = signApproval({ ...baseOrder }, { key, riskId: 'risk', seq: 11, expiresAt: NOW + 1_000 });
+    t.like(verifyApproval(approved, { key, now: NOW, seen: new MemoryUsedTokenSet() }), { ok: true });
+    t.is(calls.n, 0, 'signed and verified by its memo without a digest or an HMAC');
+    const { signature } = approved.approval;
+    t.is(calls.n, 3, 'the first read of the signature computes the digest and the HMAC');
+    t.is(approved.approval.signature, signature);
+    t.is(approved.approval.orderDigest, sha256(canonicalEncode({ ...baseOrder } as unknown as CanonicalValue)));
+    t.is(calls.n, 3, 'and later reads return the same values');
+  } finally {
+    crypto.hash = real;
+    syncBuiltinESMExports();
+  }
+});
+
+test('an order that cannot be encoded is refused when it is signed, not when its token is first read', (t) => {
+  t.throws(() => signApproval({ ...baseOrder, quantity: Number.NaN }, { key, riskId: 'risk', seq: 1, expiresAt: NOW }), { message: /not a finite number/ });
+  t.throws(() => signApproval({ ...baseOrder, note: () => 1 } as unknown as OrderRequest, { key, riskId: 'risk', seq: 1, expiresAt: NOW }));
+});
+
+test("a token's computed fields read through another object are a TypeError, not a wrong value", (t) => {
+  const { approval } = signApproval(baseOrder, { key, riskId: 'risk', seq: 12, expiresAt: NOW + 1_000 });
+  const getter = Object.getOwnPropertyDescriptor(approval, 'signature')!.get!;
+  t.throws(() => getter.call({ ...approval }), { instanceOf: TypeError });
+  t.is(Object.create(approval).signature, approval.signature, 'an object that inherits the token reads its fields');
 });
