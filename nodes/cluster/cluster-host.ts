@@ -3,6 +3,7 @@ import { natsCredentialsFromEnv, natsUrls } from '../../cluster.config.js';
 import type { ClusterConfig, NodeConfig } from '../../cluster.config.js';
 import { ClusterNode, InvalidClusterOptionsError } from '../../runtime/cluster/index.js';
 import type { ClusterEvent, PlaceRequest } from '../../runtime/cluster/index.js';
+import { InvalidTransportOptionsError } from '../../runtime/transport/index.js';
 import { createLogger } from '../../runtime/logger.js';
 import type { ActorKinds } from '../../runtime/registry.js';
 import { ActorSystem } from '../../runtime/system.js';
@@ -162,7 +163,7 @@ async function joinWithRetries(join: () => Promise<ClusterNode>, timeoutMs: numb
     try {
       return await join();
     } catch (error) {
-      if (error instanceof InvalidClusterOptionsError || Date.now() > deadline) throw error;
+      if (error instanceof InvalidClusterOptionsError || error instanceof InvalidTransportOptionsError || Date.now() > deadline) throw error;
       onRetry(error);
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -5,12 +5,13 @@ import type { ActorRef, Message } from '../ref.js';
 import type { ActorSystem } from '../system.js';
 import { credentialOptions } from '../transport/credentials.js';
 import type { NatsCredentials } from '../transport/credentials.js';
+import { InvalidTransportOptionsError } from '../transport/errors.js';
 import { NatsTransport } from '../transport/nats-transport.js';
 import { DEFAULT_RECONNECT_TIME_WAIT_MS } from '../transport/transport-options.js';
 import type { NatsTransportOptions } from '../transport/transport-options.js';
 import { clusterNameProblem } from '../transport/subjects.js';
-import { bucketNames, DEFAULT_KV_REPLICAS, DEFAULT_NODE_RECORD_TTL_MS, openLeaseBucket, openNodesBucket, openPlacementBucket } from './buckets.js';
-import { InvalidClusterOptionsError } from './errors.js';
+import { bucketNames, DEFAULT_KV_REPLICAS, DEFAULT_NODE_RECORD_TTL_MS, openLeaseBucket, openNodesBucket, openPlacementBucket, retrying, watchView } from './buckets.js';
+import { ClusterJoinError, InvalidClusterOptionsError } from './errors.js';
 import { Membership } from './membership.js';
 import { fenceJournalHook, Placement } from './placement.js';
 import type { BeforeActivate, FenceableJournal, PlacementRules } from './placement.js';
@@ -20,6 +21,7 @@ import { errorInfo } from '../events.js';
 
 /** How long start() keeps retrying to open the KV buckets (JetStream may still be electing its leaders). */
 export const DEFAULT_KV_OPEN_TIMEOUT_MS = 15_000;
+const KV_OPEN_RETRY_WAIT_MS = 200;
 
 /** Options for {@link ClusterNode.start}. */
 export interface ClusterNodeOptions {
@@ -88,30 +90,33 @@ export class ClusterNode {
     const { system } = options;
     const cleanup: Array<() => Promise<void> | void> = [];
     try {
-      const transport = await NatsTransport.connect(system, { ...options.transport, cluster: options.clusterName, servers: options.servers, ...(options.credentials ? { credentials: options.credentials } : {}) });
+      const transport = await step('connecting the transport', () => NatsTransport.connect(system, { ...options.transport, cluster: options.clusterName, servers: options.servers, ...(options.credentials ? { credentials: options.credentials } : {}) }));
       cleanup.push(() => transport.close());
-      const control = await connect({
+      const control = await step('connecting the control connection', () => connect({
         servers: typeof options.servers === 'string' ? options.servers : [...options.servers],
         name: `bifrost-${options.clusterName}-${system.node}-control`,
         maxReconnectAttempts: -1,
         reconnectTimeWait: DEFAULT_RECONNECT_TIME_WAIT_MS,
         reconnectJitter: 0,
         ...credentialOptions(options.credentials),
-      });
+      }));
       cleanup.push(() => control.close());
       const js = control.jetstream();
       const replicas = options.kvReplicas ?? DEFAULT_KV_REPLICAS;
-      const nodesKv = await retrying(() => openNodesBucket(js, options.clusterName, replicas, DEFAULT_NODE_RECORD_TTL_MS));
-      const leaseKv = await retrying(() => openLeaseBucket(js, options.clusterName, replicas));
-      const placementKv = await retrying(() => openPlacementBucket(js, options.clusterName, replicas));
+      const nodesKv = await step('opening the membership bucket', () => openRetrying(() => openNodesBucket(js, options.clusterName, replicas, DEFAULT_NODE_RECORD_TTL_MS)));
+      const leaseKv = await step('opening the lease bucket', () => openRetrying(() => openLeaseBucket(js, options.clusterName, replicas)));
+      const placementKv = await step('opening the placement bucket', () => openRetrying(() => openPlacementBucket(js, options.clusterName, replicas)));
       const names = bucketNames(options.clusterName);
+      const placementWatchKv = await step('opening the placement bucket', () => openRetrying(() => watchView(control, names.placement)));
+      const nodesWatchKv = await step('opening the membership bucket', () => openRetrying(() => watchView(control, names.nodes)));
       const onError = (operation: string) => (error: unknown) => system.events.publish({ type: 'cluster.error', at: system.clock.now(), operation, error: errorInfo(error) });
-      const table = new PlacementTable({ js, kv: placementKv, name: names.placement }, system.clock, onError('placement.watch'));
-      await table.start();
+      const table = new PlacementTable({ js, kv: placementKv, watchKv: placementWatchKv, name: names.placement }, system.clock, onError('placement.watch'));
+      await step('watching the placement table', () => table.start());
       cleanup.push(() => table.stop());
-      const membership = await Membership.start({
+      const membership = await step('joining the membership', () => Membership.start({
         system,
         kv: nodesKv,
+        watchKv: nodesWatchKv,
         lease: { js, kv: leaseKv, name: names.lease },
         roles: options.roles ?? [],
         leaderEligible: options.leaderEligible ?? true,
@@ -119,7 +124,7 @@ export class ClusterNode {
         ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
         ...(options.nodeTimeoutMs !== undefined ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
         ...(options.suspectAfterMs !== undefined ? { suspectAfterMs: options.suspectAfterMs } : {}),
-      });
+      }));
       cleanup.push(() => membership.kill());
       transport.routeCheck = (node) => (membership.isKnownDown(node) ? `node ${node} is down` : undefined);
       const beforeActivate = options.beforeActivate ?? (options.journal !== undefined ? fenceJournalHook(options.journal) : undefined);
@@ -177,15 +182,18 @@ export class ClusterNode {
   }
 }
 
-async function retrying<T>(open: () => Promise<T>, timeoutMs = DEFAULT_KV_OPEN_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await open();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+/** Opens a bucket, retrying while JetStream elects the stream's leader. */
+function openRetrying<T>(open: () => Promise<T>): Promise<T> {
+  return retrying(open, DEFAULT_KV_OPEN_TIMEOUT_MS, KV_OPEN_RETRY_WAIT_MS);
+}
+
+/** Runs one step of joining; a failure becomes a {@link ClusterJoinError} naming the step. */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof InvalidTransportOptionsError) throw error;
+    throw new ClusterJoinError(what, error);
   }
 }
 

@@ -34,3 +34,13 @@ export class NotPlacedError extends ClusterError {
     super('NOT_PLACED', `actor ${id} is not in the placement table`);
   }
 }
+
+/** Joining the cluster failed at `step` (connecting, opening a bucket, starting the watch or membership); `cause` is the underlying error. */
+export class ClusterJoinError extends ClusterError {
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super('CLUSTER_JOIN_FAILED', `joining the cluster failed while ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

@@ -1,7 +1,7 @@
 export { bucketNames, DEFAULT_KV_REPLICAS, DEFAULT_NODE_RECORD_TTL_MS, DEFAULT_PLACEMENT_HISTORY, LEADER_KEY, nodeKey, openLeaseBucket, openNodesBucket, openPlacementBucket } from './buckets.js';
 export { ClusterNode, DEFAULT_KV_OPEN_TIMEOUT_MS } from './cluster-node.js';
 export type { ClusterNodeOptions } from './cluster-node.js';
-export { ClusterError, CorruptClusterRecordError, InvalidClusterOptionsError, NotPlacedError, PlacementConflictError } from './errors.js';
+export { ClusterError, ClusterJoinError, CorruptClusterRecordError, InvalidClusterOptionsError, NotPlacedError, PlacementConflictError } from './errors.js';
 export type { ClusterEvent, NodeDownReason } from './events.js';
 export { LeaderLease } from './leader-lease.js';
 export type { LeaseBucket, LeaseIdentity } from './leader-lease.js';

@@ -3,7 +3,7 @@ import type { Cancellable } from '../clock.js';
 import { errorInfo } from '../events.js';
 import type { ActorSystem } from '../system.js';
 import type { ProbeResult } from '../transport/transport-options.js';
-import { nodeKey } from './buckets.js';
+import { nodeKey, startWatch } from './buckets.js';
 import { InvalidClusterOptionsError } from './errors.js';
 import type { ClusterEvent, NodeDownReason } from './events.js';
 import { LeaderLease } from './leader-lease.js';
@@ -29,6 +29,8 @@ export interface MembershipOptions {
   readonly system: ActorSystem;
   /** The membership bucket (see buckets.ts). */
   readonly kv: KV;
+  /** A view of the membership bucket for the watch only (`watchView` in buckets.ts); default `kv`. */
+  readonly watchKv?: KV;
   /** The lease bucket (see buckets.ts). */
   readonly lease: LeaseBucket;
   readonly roles?: readonly string[];
@@ -81,6 +83,7 @@ export class Membership {
   #self: NodeRecord;
   #heartbeatTimer: Cancellable | undefined;
   #livenessTimer: Cancellable | undefined;
+  readonly #watchKv: KV;
   #watcher: QueuedIterator<KvEntry> | undefined;
   #beating = false;
   #putting = false;
@@ -103,6 +106,7 @@ export class Membership {
   private constructor(options: MembershipOptions) {
     this.system = options.system;
     this.kv = options.kv;
+    this.#watchKv = options.watchKv ?? options.kv;
     this.#probe = options.probe;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     this.nodeTimeoutMs = options.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
@@ -265,13 +269,17 @@ export class Membership {
     let initialized!: () => void;
     const synced = new Promise<void>((resolve) => (initialized = resolve));
     let initial = true;
-    const watcher = await this.kv.watch({
+    const watcher = await startWatch(this.#watchKv, {
       key: 'nodes.>',
       initializedFn: () => {
         initial = false;
         initialized();
       },
     });
+    if (this.#stopped) {
+      watcher.stop();
+      return;
+    }
     this.#watcher = watcher;
     void (async () => {
       try {
@@ -279,11 +287,18 @@ export class Membership {
       } catch (error) {
         this.#error('watch', error);
       }
-      // The watch ended without a stop (its consumer was lost): start another one.
-      if (!this.#stopped) this.system.clock.setTimer(this.heartbeatIntervalMs, () => void this.#startWatch().catch((error: unknown) => this.#error('watch', error)));
+      if (!this.#stopped) this.#rewatch();
     })();
     const timeout = new Promise<void>((resolve) => this.system.clock.setTimer(DEFAULT_MEMBERSHIP_SYNC_TIMEOUT_MS, resolve));
     await Promise.race([synced, timeout]);
+  }
+
+  /** The watch ended without a stop (its consumer was lost): start another, until one starts. */
+  #rewatch(): void {
+    this.system.clock.setTimer(this.heartbeatIntervalMs, () => void this.#startWatch().catch((error: unknown) => {
+      this.#error('watch', error);
+      if (!this.#stopped) this.#rewatch();
+    }));
   }
 
   #onEntry(entry: KvEntry, initial: boolean): void {

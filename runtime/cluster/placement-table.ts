@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JetStreamClient, KV, KvEntry, QueuedIterator } from 'nats';
 import type { Clock } from '../clock.js';
 import { segmentProblem } from '../path.js';
+import { startWatch } from './buckets.js';
 import { casPut } from './cas.js';
 import { CorruptClusterRecordError, InvalidClusterOptionsError, NotPlacedError, PlacementConflictError } from './errors.js';
 import { decodeJson, encodeJson } from './node-record.js';
@@ -69,11 +70,15 @@ type Listener = (id: string, current: VersionedEntry | undefined) => void;
 /** Tries for {@link PlacementTable.place} when other writes keep moving the bucket under it. */
 export const PLACE_ATTEMPTS = 50;
 const RETRY_WAIT_MS = 20;
+/** How long after a lost watch another is started. */
+const REWATCH_WAIT_MS = 1_000;
 
 /** The placement bucket and what writing to it needs. */
 export interface PlacementBucket {
   readonly js: JetStreamClient;
   readonly kv: KV;
+  /** A view of the bucket for the watch only (`watchView` in buckets.ts); default `kv`. */
+  readonly watchKv?: KV;
   readonly name: string;
 }
 
@@ -99,11 +104,19 @@ export class PlacementTable {
     this.#onError = onError;
   }
 
-  /** Starts the watch and resolves once the existing entries are loaded. */
-  async start(): Promise<void> {
+  /** Starts the watch (see {@link startWatch}) and resolves once the existing entries are loaded. */
+  start(): Promise<void> {
+    return this.#watch();
+  }
+
+  async #watch(): Promise<void> {
     let initialized!: () => void;
     const synced = new Promise<void>((resolve) => (initialized = resolve));
-    const watcher = await this.bucket.kv.watch({ initializedFn: () => initialized() });
+    const watcher = await startWatch(this.bucket.watchKv ?? this.bucket.kv, { initializedFn: () => initialized() });
+    if (this.#stopped) {
+      watcher.stop();
+      return;
+    }
     this.#watcher = watcher;
     void (async () => {
       try {
@@ -111,10 +124,17 @@ export class PlacementTable {
       } catch (error) {
         this.#onError(error);
       }
-      // The watch ended without a stop (its consumer was lost): start another; it replays the last values.
-      if (!this.#stopped) this.#clock.setTimer(1_000, () => void this.start().catch(this.#onError));
+      if (!this.#stopped) this.#rewatch();
     })();
     await synced;
+  }
+
+  /** The watch ended without a stop (its consumer was lost): start another, until one starts; it replays the last values. */
+  #rewatch(): void {
+    this.#clock.setTimer(REWATCH_WAIT_MS, () => void this.#watch().catch((error: unknown) => {
+      this.#onError(error);
+      if (!this.#stopped) this.#rewatch();
+    }));
   }
 
   stop(): void {
