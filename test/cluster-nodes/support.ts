@@ -92,6 +92,7 @@ export class TestCluster {
       entry: this.#options.entry,
       args: ['--node', name, '--config', this.#configFile, '--bar-every-ms', String(this.#options.barEveryMs)],
       env: { ...process.env, BIFROST_PG_URL: this.pgUrl, BIFROST_RISK_KEY: RISK_KEY, BIFROST_LOG_LEVEL: 'info', ...this.#options.env },
+      context: () => natsLogs(this.nats),
     });
     this.nodes.set(name, node);
     return node;
@@ -126,4 +127,9 @@ export class TestCluster {
     await this.#backend.cleanup();
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** The end of each NATS server's log (leader elections, lost routes), for a node's failure message. */
+function natsLogs(nats: NatsCluster, chars = 3_000): string {
+  return nats.servers.map((s) => `nats-server ${s.name} (${s.running ? 'running' : 'down'}), end of its log:\n${s.log.slice(-chars)}`).join('\n');
 }

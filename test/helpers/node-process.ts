@@ -17,6 +17,8 @@ export interface NodeCommand {
   readonly entry: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** More to show when a wait fails (the state of what the node depends on, such as its NATS servers' logs). */
+  readonly context?: () => string;
 }
 
 /** A child process that prints one JSON object per line; `L` is the shape of those lines. */
@@ -28,9 +30,11 @@ export class NodeProcess<L extends Record<string, unknown> = Record<string, unkn
   #stderr = '';
   readonly #exited: Promise<void>;
   readonly #waiters = new Set<() => void>();
+  readonly #context: (() => string) | undefined;
 
   constructor(command: NodeCommand) {
     this.name = command.name;
+    this.#context = command.context;
     this.child = spawn(process.execPath, ['--import=tsx', command.entry, ...command.args], { env: command.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this.child);
     this.#exited = new Promise((resolve) => this.child.once('exit', () => { live.delete(this.child); resolve(); }));
@@ -71,12 +75,12 @@ export class NodeProcess<L extends Record<string, unknown> = Record<string, unkn
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`node ${this.name}: no ${what} within ${timeoutMs} ms; log:\n${this.tail()}`));
+        reject(new Error(`node ${this.name}: no ${what} within ${timeoutMs} ms; log:\n${this.tail()}${this.#describeContext()}`));
       }, timeoutMs);
       const onExit = (): void => {
         if (check()) return;
         done();
-        reject(new Error(`node ${this.name} exited before ${what}; log:\n${this.tail()}`));
+        reject(new Error(`node ${this.name} exited before ${what}; log:\n${this.tail()}${this.#describeContext()}`));
       };
       const wake = (): void => void check();
       const done = (): void => {
@@ -89,6 +93,15 @@ export class NodeProcess<L extends Record<string, unknown> = Record<string, unkn
       if (!this.running) onExit();
       else check();
     });
+  }
+
+  #describeContext(): string {
+    if (this.#context === undefined) return '';
+    try {
+      return `\n${this.#context()}`;
+    } catch (error) {
+      return `\n(context unavailable: ${String(error)})`;
+    }
   }
 
   signal(signal: NodeJS.Signals): void {
