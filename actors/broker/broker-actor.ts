@@ -275,7 +275,7 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
     }
     let submitted: Promise<SubmitAck>;
     try {
-      submitted = this.#venue.submit(venueOrderOf(order.order));
+      submitted = venue.submit(venueOrderOf(order.order));
     } catch (error) {
       return this.#tellOutcome(ctx, id, { error });
     }
