@@ -27,8 +27,17 @@ export interface Storage {
   count(tableAndWhere: string): Promise<number>;
   /** Runs raw SQL against the storage, bypassing the stores; `table(name)` qualifies a table name. */
   execute(sql: (table: (name: string) => string) => string): Promise<void>;
-  /** Where the data lives, for a child process: `sqlite <path>` or `postgres <url> <schema>`. */
+  /**
+   * Where the data lives, for a child process: `sqlite <path>` or `postgres <url> <schema>`. The URL names
+   * the sessions it opens (`application_name`), so {@link Storage.writersGone} can find them.
+   */
   readonly args: readonly string[];
+  /**
+   * Resolves once no session opened through `args` is left: a killed writer's last commit has then landed
+   * or been rolled back. PostgreSQL finishes a transaction whose COMMIT it had received when the client
+   * died, so a read made before can miss it. SQLite: at once (a killed process writes nothing more).
+   */
+  writersGone(timeoutMs?: number): Promise<void>;
 }
 
 export interface Backend {
@@ -48,6 +57,7 @@ export function sqliteBackend(): Backend {
       const path = join(dir, `store-${++n}.db`);
       return {
         args: ['sqlite', path],
+        writersGone: async () => undefined,
         open: (options = {}) => openPersistence({ kind: 'sqlite', path, ...options }),
         async execute(sql) {
           const db = new Database(path);
@@ -93,6 +103,13 @@ export async function connectPostgres(): Promise<pg.Pool> {
   }
 }
 
+/** `url` with its sessions named `name` (the URL's parameters win over the pool's own `application_name`). */
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
 export function postgresBackend(): Backend {
   const prefix = `bifrost_test_${Math.random().toString(36).slice(2, 10)}`;
   const schemas: string[] = [];
@@ -105,7 +122,16 @@ export function postgresBackend(): Backend {
       const schema = `${prefix}_${schemas.length + 1}`;
       schemas.push(schema);
       return {
-        args: ['postgres', PG_URL, schema],
+        args: ['postgres', withApplicationName(PG_URL, `${schema}_writer`), schema],
+        async writersGone(timeoutMs = 10_000) {
+          const deadline = Date.now() + timeoutMs;
+          for (;;) {
+            const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`${schema}_writer`]);
+            if (Number(rows[0]!.n) === 0) return;
+            if (Date.now() > deadline) throw new Error(`${rows[0]!.n} sessions of ${schema}'s writers still open after ${timeoutMs} ms`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        },
         open: (options = {}) => openPersistence({ kind: 'postgres', url: PG_URL, schema, poolSize: 4, ...options }),
         async execute(sql) {
           await pool.query(sql((name) => `"${schema}".${name}`));
