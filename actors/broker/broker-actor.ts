@@ -11,7 +11,7 @@ import {
   applyOpened, applyReport, dehydrateBrokerBooks, DEFAULT_RETAIN_FILLS, DEFAULT_RETAIN_TERMINAL_ORDERS, emptyBrokerBooks, fillsAfter,
   hydrateBrokerBooks, plainRef, replayBrokerEvent,
 } from './broker-books.js';
-import type { BookedReport, BrokerBooks, BrokerJournalEvent, BrokerRetention, BrokerSnapshot } from './broker-books.js';
+import type { BookedReport, BrokerBooks, BrokerJournalEvent, BrokerOpenedEvent, BrokerRetention, BrokerSnapshot } from './broker-books.js';
 import type { UsedTokenSet } from '../risk/used-tokens.js';
 import type { BrokerActorProps } from './broker-config.js';
 export type { BrokerActorProps } from './broker-config.js';
@@ -217,8 +217,8 @@ export class BrokerActor extends JournaledActor<BrokerProtocol, BrokerJournalEve
       books.tokens.delete(verdict.tokenId);
       return this.#security(ctx, 'UNKNOWN_SIGNER', `UNKNOWN_SIGNER: riskId=${approved.approval.riskId}, accepted=${this.props.riskIds.join('|')}`, clientOrderId, targets);
     }
-    const event: BrokerJournalEvent = {
-      kind: 'opened', approved, tokenId: verdict.tokenId, time: now,
+    const event: BrokerOpenedEvent = {
+      kind: 'opened', order: approved.order, tokenId: verdict.tokenId, expiresAt: approved.approval.expiresAt, time: now,
       ...(replyTo === undefined ? {} : { replyTo: unitRef(replyTo, ctx) }),
       ...(ctx.sender === undefined ? {} : { riskRef: unitRef(ctx.sender, ctx) }),
     };

@@ -1,6 +1,7 @@
 import type { Fill } from '../domain/fill.js';
 import { plainRef } from '../domain/journaled-actor.js';
 import type { PlainRef } from '../domain/journaled-actor.js';
+import type { OrderRequest } from '../domain/order.js';
 import type { ApprovedOrder } from '../risk/approval.js';
 import { isTerminal } from './oms-state.js';
 import { OrderBook } from './order-book.js';
@@ -36,13 +37,39 @@ export interface FillLog {
 
 /** What the broker journals. Recovery replays them through the same functions the live path uses. */
 export type BrokerJournalEvent =
-  | { readonly kind: 'opened'; readonly approved: ApprovedOrder; readonly tokenId: string; readonly replyTo?: PlainRef; readonly riskRef?: PlainRef; readonly time: number }
+  | BrokerOpenedEvent
+  | LegacyBrokerOpenedEvent
   | { readonly kind: 'report'; readonly report: VenueReport; readonly time: number }
   | { readonly kind: 'ambiguous'; readonly clientOrderId: string; readonly time: number }
   | { readonly kind: 'resolved'; readonly clientOrderId: string; readonly time: number }
   | { readonly kind: 'cancelRequested'; readonly clientOrderId: string; readonly time: number }
   | { readonly kind: 'cursor'; readonly cursor: ExecutionCursor }
   | { readonly kind: 'security'; readonly reason: BrokerSecurityReason; readonly message: string; readonly clientOrderId?: string; readonly time: number };
+
+/**
+ * An approved order the broker opened: the order, the id and expiry of the approval token it used, where its
+ * updates go. The token's digest and signature are not kept: the broker verified them before it wrote this,
+ * and what recovery needs from the token (replay protection until it expires) is its id and expiry.
+ */
+export interface BrokerOpenedEvent {
+  readonly kind: 'opened';
+  readonly order: OrderRequest;
+  readonly tokenId: string;
+  readonly expiresAt: number;
+  readonly replyTo?: PlainRef;
+  readonly riskRef?: PlainRef;
+  readonly time: number;
+}
+
+/** The `opened` entry as journals written before December 2026 hold it: the whole approved order, token included. Replayed as before. */
+export interface LegacyBrokerOpenedEvent {
+  readonly kind: 'opened';
+  readonly approved: ApprovedOrder;
+  readonly tokenId: string;
+  readonly replyTo?: PlainRef;
+  readonly riskRef?: PlainRef;
+  readonly time: number;
+}
 
 /** How much history the live model keeps. */
 export interface BrokerRetention {
@@ -87,15 +114,15 @@ export function emptyBrokerBooks(retention: BrokerRetention): BrokerBooks {
  * Opens and submits an approved order in the OMS (`initialized -> submitted`) and remembers its token and
  * route. A known client order id changes nothing: the result says `duplicate` or `conflict`.
  */
-export function applyOpened(books: BrokerBooks, event: Extract<BrokerJournalEvent, { kind: 'opened' }>): OpenResult {
-  const { order, approval } = event.approved;
-  books.tokens.set(event.tokenId, approval.expiresAt);
+export function applyOpened(books: BrokerBooks, event: BrokerOpenedEvent | LegacyBrokerOpenedEvent): OpenResult {
+  const { order, expiresAt } = 'approved' in event ? { order: event.approved.order, expiresAt: event.approved.approval.expiresAt } : event;
+  books.tokens.set(event.tokenId, expiresAt);
   const opened = books.book.open(order, event.time);
   if (opened.kind !== 'created') return opened;
   const submitted = books.book.submit(order.clientOrderId, event.time);
   books.routes.set(order.clientOrderId, {
     tokenId: event.tokenId,
-    expiresAt: approval.expiresAt,
+    expiresAt,
     ...(event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
     ...(event.riskRef === undefined ? {} : { riskRef: event.riskRef }),
   });

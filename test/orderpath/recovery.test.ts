@@ -39,11 +39,11 @@ test('a restarted risk actor signs above every sequence number it may have issue
   const after = [h.submit(), h.submit()];
   await h.settle();
   t.deepEqual(security, [], 'no approval was refused as a replay');
-  const opened = (await journaled<BrokerJournalEvent>(h.store, 'broker-b1')).flatMap((e) => (e.kind === 'opened' ? [e] : []));
-  const seqs = opened.map((e) => e.approved.approval.seq);
+  const opened = (await journaled<BrokerJournalEvent>(h.store, 'broker-b1')).flatMap((e) => (e.kind === 'opened' && 'order' in e ? [e] : []));
+  const seqs = opened.map((e) => Number(e.tokenId.slice(`${RISK_ID}:`.length)));
   t.is(opened.length, 5);
   t.true(seqs[3]! > seqs[2]!, `sequence continues upwards: ${seqs.join(', ')}`);
-  t.deepEqual(opened.slice(3).map((e) => e.approved.order.clientOrderId), after);
+  t.deepEqual(opened.slice(3).map((e) => e.order.clientOrderId), after);
   const reservations = (await journaled<RiskJournalEvent>(h.store, `risk-${RISK_ID}`)).filter((e) => e.kind === 'seqReserved');
   t.is(reservations.length, 2, 'one block reserved per start');
   void risk;
