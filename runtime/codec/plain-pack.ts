@@ -23,10 +23,16 @@ const objectHasOwnProperty = Object.prototype.hasOwnProperty;
 
 const CHUNK = 8192;
 let target = Buffer.allocUnsafeSlow(CHUNK);
+/** `target` as a DataView, for doubles: `setFloat64` is compiled inline, `Buffer#writeDoubleBE` is a call that copies byte by byte. */
+let view = viewOf(target);
 let position = 0;
 let start = 0;
 let safeEnd = 0;
 let busy = false;
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+}
 
 function makeRoom(end: number): void {
   const used = position - start;
@@ -34,6 +40,7 @@ function makeRoom(end: number): void {
   const next = Buffer.allocUnsafeSlow(size);
   target.copy(next, 0, start, position);
   target = next;
+  view = viewOf(next);
   start = 0;
   position = used;
   safeEnd = size - 16;
@@ -51,6 +58,7 @@ export function packPlain(value: unknown): Buffer | undefined {
   try {
     if (target.length - position < 0x800) {
       target = Buffer.allocUnsafeSlow(CHUNK);
+      view = viewOf(target);
       position = 0;
     }
     start = position;
@@ -103,18 +111,22 @@ function writeObject(value: object, depth: number): number {
     // the same order as Object.keys, as long as hasOwnProperty is the built-in one.
     if ((value as { hasOwnProperty?: unknown }).hasOwnProperty !== objectHasOwnProperty) return GIVE_UP;
     if (depth > MAX_NESTING_DEPTH) throw tooDeep();
-    const keys = Object.keys(value);
-    const length = keys.length;
-    if (length > 0xffff) return GIVE_UP; // msgpackr's fast maps refuse this; let it say so
-    target[position++] = 0xde;
-    target[position++] = length >> 8;
-    target[position++] = length & 0xff;
-    for (let i = 0; i < length; i++) {
-      const key = keys[i]!;
+    // The count goes in after the keys: for...in walks V8's enum cache, Object.keys copies it into a new array.
+    const header = position - start;
+    position += 3;
+    let length = 0;
+    for (const key in value) {
+      if (!objectHasOwnProperty.call(value, key)) continue;
+      length++;
       if (position > safeEnd) makeRoom(position + 16);
       writeString(key);
       if (write((value as Record<string, unknown>)[key], depth + 1) === GIVE_UP) return GIVE_UP;
     }
+    if (length > 0xffff) return GIVE_UP; // msgpackr's fast maps refuse this; let it say so
+    const at = start + header;
+    target[at] = 0xde;
+    target[at + 1] = length >> 8;
+    target[at + 2] = length & 0xff;
     return 0;
   }
   if (constructor === Array) {
@@ -180,7 +192,7 @@ function writeNumber(value: number): void {
     }
   } else {
     target[position++] = 0xcb;
-    target.writeDoubleBE(value, position);
+    view.setFloat64(position, value);
     position += 8;
   }
 }
@@ -237,6 +249,23 @@ function writeUtf8(text: string, at: number): number {
  */
 function writeString(text: string): void {
   const units = text.length;
+  if (units < 0x20 && position + 1 + units <= safeEnd) {
+    // Short and (almost always) ASCII, as keys and ids are: one byte per unit under a fixstr header, no
+    // move afterwards. The first unit outside ASCII sends it to the general path below, which rewrites it.
+    const out = target;
+    let p = position + 1;
+    let i = 0;
+    for (; i < units; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      out[p++] = code;
+    }
+    if (i === units) {
+      out[position] = 0xa0 | units;
+      position = p;
+      return;
+    }
+  }
   const reserved = headerSizeFor(units * 3);
   if (position + reserved + units * 3 > safeEnd) makeRoom(position + reserved + units * 3 + 16);
   const bytes = units < 0x100

@@ -273,6 +273,8 @@ test('plain values are written byte for byte as msgpackr writes them', (t) => {
     '', 'x', 'é', '\u{1F600}', '\ud800', '\udc00x', 'a'.repeat(31), 'a'.repeat(32), 'a'.repeat(63), 'a'.repeat(64), 'é'.repeat(40),
     'x'.repeat(63) + '\ud800', 'x'.repeat(64) + '\ud800', '\ud83dx'.repeat(40), '\u{1F600}'.repeat(40), 'ÿ€'.repeat(100), 'a'.repeat(255),
     'a'.repeat(256), 'é'.repeat(200), 'x'.repeat(300) + '\udc00', 'a'.repeat(70_000),
+    // Short strings take an ASCII-only path first; one unit outside ASCII, anywhere, sends them back to the general one.
+    'a'.repeat(10), 'a'.repeat(11), 'clientOrderId', 'x'.repeat(30) + 'é', 'é' + 'x'.repeat(30), 'ab\u007fcd', 'ab\u0080cd', 'x'.repeat(20) + '\ud800',
   ];
   const numbers = [
     0, 1, -1, 31, 32, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -32, -33, -128, -129, -32768, -32769, -(2 ** 31),
@@ -280,7 +282,7 @@ test('plain values are written byte for byte as msgpackr writes them', (t) => {
   ];
   const values: unknown[] = [
     ...strings, ...numbers, null, undefined, true, false, [], {}, strings, numbers, [1, , 3],
-    { 1: 'a', b: 'c', 0: 'z', u: undefined }, Array.from({ length: 70_000 }, (_, i) => i), Object.fromEntries(numbers.map((n, i) => [`k${i}`, n])),
+    { 1: 'a', b: 'c', 0: 'z', u: undefined }, { 'clé': 1, ['k'.repeat(40)]: 'é', ['\u{1F600}']: -1.5 }, Array.from({ length: 70_000 }, (_, i) => i), Object.fromEntries(numbers.map((n, i) => [`k${i}`, n])),
     {
       kind: 'opened',
       order: { clientOrderId: 'n1-abc-123', symbol: 'AAPL', side: 'buy', quantity: 1, createdAt: 1700000000000 },
