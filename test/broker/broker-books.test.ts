@@ -43,3 +43,24 @@ test('the new opened entry carries no digest or signature and encodes smaller', 
   for (const event of current) t.false(JSON.stringify(event).includes('signature') || JSON.stringify(event).includes('orderDigest'));
   t.true(codec.encodeValue(current[0]).length < codec.encodeValue(legacy[0]).length - 150);
 });
+
+test('expired approval tokens are forgotten every 1,024 opened orders, oldest first, up to the first still valid', (t) => {
+  const books = emptyBrokerBooks(retention);
+  const open = (i: number, expiresAt: number, time: number): void => {
+    replayBrokerEvent(books, { kind: 'opened', order: order(i), tokenId: `risk:${i}`, expiresAt, time });
+  };
+  // 1,000 tokens that expire at 1,000..1,999, one that lives long, then 22 that expire soon behind it.
+  for (let i = 0; i < 1_000; i++) open(i, 1_000 + i, i);
+  open(1_000, 1_000_000, 1_000);
+  for (let i = 1_001; i < 1_023; i++) open(i, 1_100, i);
+  t.is(books.tokens.size, 1_023, 'nothing is pruned before the 1,024th order');
+  open(1_023, 5_000, 1_500); // the 1,024th, at time 1,500: tokens expiring at or before 1,500 go, oldest first
+  t.is(books.tokens.size, 1_024 - 501);
+  t.false(books.tokens.has('risk:500'));
+  t.true(books.tokens.has('risk:501'));
+  // The short-lived tokens behind the long-lived one wait for the walk to reach them; they are refused as EXPIRED meanwhile.
+  for (let i = 1_024; i < 2_048; i++) open(i, 2_000_000, 3_000);
+  t.true(books.tokens.has('risk:1000'));
+  t.true(books.tokens.has('risk:1001'));
+  t.false(books.tokens.has('risk:999'));
+});
