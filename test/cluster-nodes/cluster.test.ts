@@ -6,6 +6,7 @@
 //   several times and a NATS server is killed, over a venue that outlives every node (the fake TWS peer in
 //   this process): no order reaches the venue twice and the portfolio equals the venue's fill log.
 import test from 'ava';
+import type { BrokerJournalEvent } from '../../actors/broker/broker-books.js';
 import type { RiskStatus } from '../../actors/risk/protocol.js';
 import { DEFAULT_ORDER_RETRY_MS } from '../../actors/strategy/strategy.js';
 import type { ClusterEvent } from '../../runtime/cluster/index.js';
@@ -151,8 +152,8 @@ test.serial('chaos: a strategy keeps trading while the desk\'s node is SIGKILLed
   // Orders that reached the risk actor only through a re-send: approved 2 s or more after they were created.
   const created = new Map<string, number>();
   for await (const entry of c.store.journal.read('broker-ib')) {
-    const event = entry.event as { kind?: string; approved?: { order: { clientOrderId: string; createdAt: number } } };
-    if (event.kind === 'opened') created.set(event.approved!.order.clientOrderId, event.approved!.order.createdAt);
+    const event = entry.event as BrokerJournalEvent;
+    if (event.kind === 'opened' && 'order' in event) created.set(event.order.clientOrderId, event.order.createdAt);
   }
   let resent = 0;
   for await (const entry of c.store.journal.read('risk-risk')) {
