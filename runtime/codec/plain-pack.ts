@@ -133,21 +133,25 @@ function writeObject(value: object, depth: number): number {
     if (depth > MAX_NESTING_DEPTH) throw tooDeep();
     const array = value as unknown[];
     const length = array.length;
-    if (length < 0x10) {
-      target[position++] = 0x90 | length;
-    } else if (length < 0x10000) {
-      target[position++] = 0xdc;
-      target[position++] = length >> 8;
-      target[position++] = length & 0xff;
-    } else {
-      target[position++] = 0xdd;
-      target.writeUInt32BE(length, position);
-      position += 4;
-    }
+    if (length < 0x10) target[position++] = 0x90 | length;
+    else writeSized(length, 0xdc, 0xdd); // array16, array32
     for (let i = 0; i < length; i++) if (write(array[i], depth + 1) === GIVE_UP) return GIVE_UP;
     return 0;
   }
   return GIVE_UP;
+}
+
+/** `tag16` and `n` as a big-endian uint16 when it fits, else `tag32` and a uint32: msgpack's 16- and 32-bit forms. */
+function writeSized(n: number, tag16: number, tag32: number): void {
+  if (n < 0x10000) {
+    target[position++] = tag16;
+    target[position++] = n >> 8;
+    target[position++] = n & 0xff;
+  } else {
+    target[position++] = tag32;
+    view.setUint32(position, n);
+    position += 4;
+  }
 }
 
 function tooDeep(): UnencodableValueError {
@@ -166,14 +170,8 @@ function writeNumber(value: number): void {
     } else if (value < 0x100) {
       target[position++] = 0xcc;
       target[position++] = value;
-    } else if (value < 0x10000) {
-      target[position++] = 0xcd;
-      target[position++] = value >> 8;
-      target[position++] = value & 0xff;
     } else {
-      target[position++] = 0xce;
-      target.writeUInt32BE(value, position);
-      position += 4;
+      writeSized(value, 0xcd, 0xce); // uint16, uint32
     }
   } else if (value >> 0 === value) {
     if (value >= -0x20) {
