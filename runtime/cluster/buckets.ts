@@ -1,4 +1,5 @@
 import type { JetStreamClient, KV, KvEntry, KvWatchOptions, NatsConnection, QueuedIterator } from 'nats';
+import type { Clock } from '../clock.js';
 
 /** Replicas of the cluster's KV buckets: one per server of a three-server cluster. */
 export const DEFAULT_KV_REPLICAS = 3;
@@ -66,6 +67,18 @@ export function watchView(connection: NatsConnection, bucket: string, timeoutMs 
  */
 export function startWatch(kv: KV, opts: KvWatchOptions, timeoutMs = DEFAULT_WATCH_START_TIMEOUT_MS): Promise<QueuedIterator<KvEntry>> {
   return retrying(() => kv.watch(opts), timeoutMs, WATCH_RETRY_WAIT_MS);
+}
+
+/**
+ * After a watch ended without a stop (its consumer was lost): calls `restart` after `waitMs`, and again
+ * `waitMs` after each failure (reported to `onError`), until one succeeds or `stopped()` says to give up.
+ * A running node must never be left without its watch: one failed restart would freeze its mirror for good.
+ */
+export function rewatch(clock: Clock, waitMs: number, restart: () => Promise<void>, onError: (error: unknown) => void, stopped: () => boolean): void {
+  clock.setTimer(waitMs, () => void restart().catch((error: unknown) => {
+    onError(error);
+    if (!stopped()) rewatch(clock, waitMs, restart, onError, stopped);
+  }));
 }
 
 /** Runs `attempt` until it succeeds, `waitMs` apart; once `timeoutMs` has passed, its last error is thrown. */

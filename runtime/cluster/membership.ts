@@ -3,7 +3,7 @@ import type { Cancellable } from '../clock.js';
 import { errorInfo } from '../events.js';
 import type { ActorSystem } from '../system.js';
 import type { ProbeResult } from '../transport/transport-options.js';
-import { nodeKey, startWatch } from './buckets.js';
+import { nodeKey, rewatch, startWatch } from './buckets.js';
 import { InvalidClusterOptionsError } from './errors.js';
 import type { ClusterEvent, NodeDownReason } from './events.js';
 import { LeaderLease } from './leader-lease.js';
@@ -287,18 +287,10 @@ export class Membership {
       } catch (error) {
         this.#error('watch', error);
       }
-      if (!this.#stopped) this.#rewatch();
+      if (!this.#stopped) rewatch(this.system.clock, this.heartbeatIntervalMs, () => this.#startWatch(), (error) => this.#error('watch', error), () => this.#stopped);
     })();
     const timeout = new Promise<void>((resolve) => this.system.clock.setTimer(DEFAULT_MEMBERSHIP_SYNC_TIMEOUT_MS, resolve));
     await Promise.race([synced, timeout]);
-  }
-
-  /** The watch ended without a stop (its consumer was lost): start another, until one starts. */
-  #rewatch(): void {
-    this.system.clock.setTimer(this.heartbeatIntervalMs, () => void this.#startWatch().catch((error: unknown) => {
-      this.#error('watch', error);
-      if (!this.#stopped) this.#rewatch();
-    }));
   }
 
   #onEntry(entry: KvEntry, initial: boolean): void {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JetStreamClient, KV, KvEntry, QueuedIterator } from 'nats';
 import type { Clock } from '../clock.js';
 import { segmentProblem } from '../path.js';
-import { startWatch } from './buckets.js';
+import { rewatch, startWatch } from './buckets.js';
 import { casPut } from './cas.js';
 import { CorruptClusterRecordError, InvalidClusterOptionsError, NotPlacedError, PlacementConflictError } from './errors.js';
 import { decodeJson, encodeJson } from './node-record.js';
@@ -105,11 +105,7 @@ export class PlacementTable {
   }
 
   /** Starts the watch (see {@link startWatch}) and resolves once the existing entries are loaded. */
-  start(): Promise<void> {
-    return this.#watch();
-  }
-
-  async #watch(): Promise<void> {
+  async start(): Promise<void> {
     let initialized!: () => void;
     const synced = new Promise<void>((resolve) => (initialized = resolve));
     const watcher = await startWatch(this.bucket.watchKv ?? this.bucket.kv, { initializedFn: () => initialized() });
@@ -124,17 +120,10 @@ export class PlacementTable {
       } catch (error) {
         this.#onError(error);
       }
-      if (!this.#stopped) this.#rewatch();
+      // Another watch replays the last values.
+      if (!this.#stopped) rewatch(this.#clock, REWATCH_WAIT_MS, () => this.start(), this.#onError, () => this.#stopped);
     })();
     await synced;
-  }
-
-  /** The watch ended without a stop (its consumer was lost): start another, until one starts; it replays the last values. */
-  #rewatch(): void {
-    this.#clock.setTimer(REWATCH_WAIT_MS, () => void this.#watch().catch((error: unknown) => {
-      this.#onError(error);
-      if (!this.#stopped) this.#rewatch();
-    }));
   }
 
   stop(): void {
