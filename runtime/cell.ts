@@ -463,6 +463,8 @@ export class ActorCell implements ActorContext<Message> {
  */
 class ScheduledMessage implements Cancellable {
   #timer: Cancellable | undefined;
+  /** What the clock calls, made once for the first delay and every interval after it. */
+  readonly #fireTask = (): void => this.#fire();
 
   constructor(
     private readonly cell: ActorCell,
@@ -472,7 +474,7 @@ class ScheduledMessage implements Cancellable {
   ) {}
 
   start(delayMs: number): void {
-    this.#timer = this.cell.clock.setTimer(delayMs, () => this.#fire());
+    this.#timer = this.cell.clock.setTimer(delayMs, this.#fireTask);
     this.timers.add(this);
   }
 
@@ -483,7 +485,7 @@ class ScheduledMessage implements Cancellable {
 
   #fire(): void {
     if (this.interval === undefined) this.timers.delete(this);
-    else this.#timer = this.cell.clock.setTimer(this.interval, () => this.#fire());
+    else this.#timer = this.cell.clock.setTimer(this.interval, this.#fireTask);
     this.cell.system.deliver(this.cell.self, this.message, this.cell.self);
   }
 }
