@@ -138,9 +138,13 @@ export class Codec {
     return env;
   }
 
-  /** Encodes any plain value (a journal event, a snapshot). Throws {@link UnencodableValueError} or {@link PayloadTooLargeError}. */
+  /**
+   * Encodes any plain value (a journal event, a snapshot). An object whose keys are a record layout's is
+   * written without its key names (./record-layouts.ts); `decodeValue` gives it back whole. Throws
+   * {@link UnencodableValueError} or {@link PayloadTooLargeError}.
+   */
   encodeValue(value: unknown): Uint8Array {
-    return this.#pack(value);
+    return this.#pack(value, true);
   }
 
   /** Decodes bytes from {@link Codec.encodeValue}. Throws only {@link MalformedMessageError} or {@link PayloadTooLargeError}. */
@@ -148,12 +152,13 @@ export class Codec {
     return this.#unpack(bytes);
   }
 
-  #pack(value: unknown): Uint8Array {
+  /** `records`: values for storage may use record layouts; envelopes never do, so the wire stays as it was between versions. */
+  #pack(value: unknown, records = false): Uint8Array {
     let bytes: Uint8Array;
     try {
       // Plain data (nearly every event and frame) is written in one pass, -0 and depth included;
-      // anything else goes through the -0 scan and msgpackr. Both give the same bytes.
-      bytes = packPlain(value) ?? this.#packr.pack(protectNegativeZero(value));
+      // anything else goes through the -0 scan and msgpackr. Both give the same bytes (without records).
+      bytes = packPlain(value, records) ?? this.#packr.pack(protectNegativeZero(value));
     } catch (error) {
       if (error instanceof UnencodableValueError) throw error;
       throw new UnencodableValueError(error instanceof Error ? error.message : String(error), { cause: error });

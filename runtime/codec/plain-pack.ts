@@ -1,5 +1,6 @@
 import { UnencodableValueError } from './errors.js';
 import { MAX_NESTING_DEPTH, NEGATIVE_ZERO_EXTENSION_TYPE } from './negative-zero.js';
+import { RECORD_EXTENSION_TYPE, RECORD_KEYS } from './record-layouts.js';
 
 /**
  * A one-pass MessagePack writer for the values the codec meets on the hot path: plain objects
@@ -16,9 +17,16 @@ import { MAX_NESTING_DEPTH, NEGATIVE_ZERO_EXTENSION_TYPE } from './negative-zero
  * byte (records off); other non-integers are float64; undefined is fixext1 type 0; strings shorter
  * than 64 UTF-16 units are encoded as msgpackr's own loop does (a lone surrogate as three bytes),
  * longer ones as `Buffer#utf8Write` does (a lone surrogate as U+FFFD).
+ *
+ * With `records`, an object whose keys are one of the record layouts (./record-layouts.ts) is written as
+ * a record instead of a map: the keys' names are left out. msgpackr decodes it to the same object.
  */
 
 const GIVE_UP = 1;
+/** `writeRecord`: the object's keys are no layout's; write it as a map. */
+const NOT_A_RECORD = 2;
+/** Bytes a record's header takes: the extension tag (3), an array16 header (3), the layout id as a uint16 (3). */
+const RECORD_HEADER_BYTES = 9;
 const objectHasOwnProperty = Object.prototype.hasOwnProperty;
 
 const CHUNK = 8192;
@@ -29,6 +37,8 @@ let position = 0;
 let start = 0;
 let safeEnd = 0;
 let busy = false;
+/** Whether this call writes records (see `packPlain`). */
+let records = false;
 
 function viewOf(buffer: Buffer): DataView {
   return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
@@ -51,10 +61,11 @@ function makeRoom(end: number): void {
  * (then nothing is kept). Throws {@link UnencodableValueError} for nesting beyond
  * {@link MAX_NESTING_DEPTH}; errors thrown by getters propagate.
  */
-export function packPlain(value: unknown): Buffer | undefined {
+export function packPlain(value: unknown, withRecords = false): Buffer | undefined {
   // A getter that encodes again would write over this call's bytes: the inner call gives up.
   if (busy) return undefined;
   busy = true;
+  records = withRecords;
   try {
     if (target.length - position < 0x800) {
       target = Buffer.allocUnsafeSlow(CHUNK);
@@ -111,6 +122,10 @@ function writeObject(value: object, depth: number): number {
     // the same order as Object.keys, as long as hasOwnProperty is the built-in one.
     if ((value as { hasOwnProperty?: unknown }).hasOwnProperty !== objectHasOwnProperty) return GIVE_UP;
     if (depth > MAX_NESTING_DEPTH) throw tooDeep();
+    if (records) {
+      const written = writeRecord(value, depth);
+      if (written !== NOT_A_RECORD) return written;
+    }
     // The count goes in after the keys: for...in walks V8's enum cache, Object.keys copies it into a new array.
     const header = position - start;
     position += 3;
@@ -139,6 +154,48 @@ function writeObject(value: object, depth: number): number {
     return 0;
   }
   return GIVE_UP;
+}
+
+/**
+ * Writes `value` as a record when its own keys, in order, are a layout's: the values go out as the keys
+ * are walked down the layout trie, and the header is filled in at the end. At the first key no layout
+ * has (or at the end, short of a layout) the bytes are dropped and the caller writes a map. Room for the
+ * header is there: `write` leaves 16 bytes past `position`.
+ */
+function writeRecord(value: object, depth: number): number {
+  const header = position - start;
+  position += RECORD_HEADER_BYTES;
+  let node = RECORD_KEYS;
+  let values = 0;
+  for (const key in value) {
+    if (!objectHasOwnProperty.call(value, key)) continue;
+    values++;
+    const next = key === node.key ? node.next : node.children.get(key);
+    if (next === undefined) {
+      position = start + header;
+      return NOT_A_RECORD;
+    }
+    node = next;
+    if (write((value as Record<string, unknown>)[key], depth + 1) === GIVE_UP) return GIVE_UP;
+  }
+  const layout = node.layout;
+  if (layout === undefined) {
+    position = start + header;
+    return NOT_A_RECORD;
+  }
+  const length = values + 1;
+  const at = start + header;
+  const out = target;
+  out[at] = 0xd4;
+  out[at + 1] = RECORD_EXTENSION_TYPE;
+  out[at + 2] = 0;
+  out[at + 3] = 0xdc;
+  out[at + 4] = length >> 8;
+  out[at + 5] = length & 0xff;
+  out[at + 6] = 0xcd;
+  out[at + 7] = layout >> 8;
+  out[at + 8] = layout & 0xff;
+  return 0;
 }
 
 /** `tag16` and `n` as a big-endian uint16 when it fits, else `tag32` and a uint32: msgpack's 16- and 32-bit forms. */
