@@ -1,6 +1,6 @@
 import { UnencodableValueError } from './errors.js';
 import { MAX_NESTING_DEPTH, NEGATIVE_ZERO_EXTENSION_TYPE } from './negative-zero.js';
-import { RECORD_EXTENSION_TYPE, RECORD_KEYS } from './record-layouts.js';
+import { layoutOf, RECORD_EXTENSION_TYPE, RECORD_LAYOUTS } from './record-layouts.js';
 
 /**
  * A one-pass MessagePack writer for the values the codec meets on the hot path: plain objects
@@ -23,8 +23,6 @@ import { RECORD_EXTENSION_TYPE, RECORD_KEYS } from './record-layouts.js';
  */
 
 const GIVE_UP = 1;
-/** `writeRecord`: the object's keys are no layout's; write it as a map. */
-const NOT_A_RECORD = 2;
 /** Bytes a record's header takes: the extension tag (3), an array16 header (3), the layout id as a uint16 (3). */
 const RECORD_HEADER_BYTES = 9;
 const objectHasOwnProperty = Object.prototype.hasOwnProperty;
@@ -122,10 +120,8 @@ function writeObject(value: object, depth: number): number {
     // the same order as Object.keys, as long as hasOwnProperty is the built-in one.
     if ((value as { hasOwnProperty?: unknown }).hasOwnProperty !== objectHasOwnProperty) return GIVE_UP;
     if (depth > MAX_NESTING_DEPTH) throw tooDeep();
-    if (records) {
-      const written = writeRecord(value, depth);
-      if (written !== NOT_A_RECORD) return written;
-    }
+    const layout = records ? layoutOf(value) : undefined;
+    if (layout !== undefined) return writeRecord(value, layout, depth);
     // The count goes in after the keys: for...in walks V8's enum cache, Object.keys copies it into a new array.
     const header = position - start;
     position += 3;
@@ -157,45 +153,30 @@ function writeObject(value: object, depth: number): number {
 }
 
 /**
- * Writes `value` as a record when its own keys, in order, are a layout's: the values go out as the keys
- * are walked down the layout trie, and the header is filled in at the end. At the first key no layout
- * has (or at the end, short of a layout) the bytes are dropped and the caller writes a map. Room for the
- * header is there: `write` leaves 16 bytes past `position`.
+ * Writes `value`, whose keys are those of `layout` (`layoutOf`), as a record: the header, then the values in
+ * key order. Room for the header is there: `write` leaves 16 bytes past `position`.
  */
-function writeRecord(value: object, depth: number): number {
-  const header = position - start;
+function writeRecord(value: object, layout: number, depth: number): number {
+  const length = RECORD_LAYOUTS[layout]!.length + 1;
+  const out = target;
+  out[position] = 0xd4;
+  out[position + 1] = RECORD_EXTENSION_TYPE;
+  out[position + 2] = 0;
+  out[position + 3] = 0xdc;
+  out[position + 4] = length >> 8;
+  out[position + 5] = length & 0xff;
+  out[position + 6] = 0xcd;
+  out[position + 7] = layout >> 8;
+  out[position + 8] = layout & 0xff;
   position += RECORD_HEADER_BYTES;
-  let node = RECORD_KEYS;
   let values = 0;
   for (const key in value) {
     if (!objectHasOwnProperty.call(value, key)) continue;
     values++;
-    const next = key === node.key ? node.next : node.children.get(key);
-    if (next === undefined) {
-      position = start + header;
-      return NOT_A_RECORD;
-    }
-    node = next;
     if (write((value as Record<string, unknown>)[key], depth + 1) === GIVE_UP) return GIVE_UP;
   }
-  const layout = node.layout;
-  if (layout === undefined) {
-    position = start + header;
-    return NOT_A_RECORD;
-  }
-  const length = values + 1;
-  const at = start + header;
-  const out = target;
-  out[at] = 0xd4;
-  out[at + 1] = RECORD_EXTENSION_TYPE;
-  out[at + 2] = 0;
-  out[at + 3] = 0xdc;
-  out[at + 4] = length >> 8;
-  out[at + 5] = length & 0xff;
-  out[at + 6] = 0xcd;
-  out[at + 7] = layout >> 8;
-  out[at + 8] = layout & 0xff;
-  return 0;
+  // A getter that added or deleted keys meanwhile: the header would lie; let msgpackr write the value.
+  return values === length - 1 ? 0 : GIVE_UP;
 }
 
 /** `tag16` and `n` as a big-endian uint16 when it fits, else `tag32` and a uint32: msgpack's 16- and 32-bit forms. */

@@ -52,7 +52,7 @@ export const RECORD_LAYOUTS: readonly (readonly string[] | undefined)[] = Object
 ].map((keys) => (keys === undefined ? undefined : Object.freeze(keys))));
 
 /** A step in the key trie: the layout that ends here, and where each next key leads. */
-export interface KeyNode {
+interface KeyNode {
   /** The layout whose keys end at this node. */
   layout: number | undefined;
   /** The most common next key and its node, compared before the map (keys are interned: one pointer test). */
@@ -65,8 +65,8 @@ function keyNode(): KeyNode {
   return { layout: undefined, key: undefined, next: undefined, children: new Map() };
 }
 
-/** The trie of every layout's keys, walked one key at a time while the object's values are written. */
-export const RECORD_KEYS: KeyNode = keyNode();
+/** The trie of every layout's keys. */
+const RECORD_KEYS: KeyNode = keyNode();
 for (let id = 1; id < RECORD_LAYOUTS.length; id++) {
   let node = RECORD_KEYS;
   for (const key of RECORD_LAYOUTS[id]!) {
@@ -81,6 +81,23 @@ for (let id = 1; id < RECORD_LAYOUTS.length; id++) {
     node = child;
   }
   node.layout = id;
+}
+
+const objectHasOwnProperty = Object.prototype.hasOwnProperty;
+
+/**
+ * The id of the layout whose keys are `value`'s own enumerable keys in their order, or `undefined`. It walks
+ * the keys only (down the trie, stopping at the first key no layout has), so deciding costs no value writes.
+ */
+export function layoutOf(value: object): number | undefined {
+  let node = RECORD_KEYS;
+  for (const key in value) {
+    if (!objectHasOwnProperty.call(value, key)) continue;
+    const next = key === node.key ? node.next : node.children.get(key);
+    if (next === undefined) return undefined;
+    node = next;
+  }
+  return node.layout;
 }
 
 /** The object a record decodes to; throws (msgpackr's caller wraps it) when the record does not fit a layout. */

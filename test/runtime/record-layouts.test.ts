@@ -110,3 +110,24 @@ test('a record of an unknown layout, or with the wrong number of values, is a ty
   const stored = 'd44c00dc0004cd0005a67265706f7274d44c00dc0005cd0006a86163636570746564a26931a276310101';
   t.deepEqual(codec.decodeValue(Buffer.from(stored, 'hex')), { kind: 'report', report: { kind: 'accepted', clientOrderId: 'i1', venueOrderId: 'v1', time: 1 }, time: 1 });
 });
+
+test('deep nesting of objects that share a layout\'s first keys is written once per level, not once per level and failed guess', (t) => {
+  // `kind, fill` is a layout and `kind, fill, z` is not: a writer that wrote the values before it knew would
+  // write each level twice, 2^60 times in all here; this one decides from the keys first.
+  let value: Record<string, unknown> = { kind: 'leaf', fill: 0 };
+  for (let i = 0; i < 60; i++) value = { kind: 'node', fill: value, z: i };
+  const bytes = codec.encodeValue(value);
+  t.deepEqual(codec.decodeValue(bytes), value);
+  const leafLayout = RECORD_LAYOUTS.findIndex((keys) => keys?.join(',') === 'kind,fill');
+  const recordHeader = Buffer.from([0xd4, RECORD_EXTENSION_TYPE, 0, 0xdc, 0, 3, 0xcd, 0, leafLayout]);
+  t.is(Buffer.from(bytes).indexOf(recordHeader), Buffer.from(bytes).lastIndexOf(recordHeader), 'one record');
+  t.true(Buffer.from(bytes).includes(recordHeader), 'the innermost object, whose keys are a layout\'s, is a record');
+});
+
+test('a getter that changes the object\'s keys while it is written cannot make a record that lies about them', (t) => {
+  const event: Record<string, unknown> = { kind: 'closed', portfolioId: 'p1' };
+  Object.defineProperty(event, 'clientOrderId', { enumerable: true, configurable: true, get: () => 'c1' });
+  Object.defineProperty(event, 'portfolioId', { enumerable: true, configurable: true, get() { delete (event as { clientOrderId?: string }).clientOrderId; return 'p1'; } });
+  const back = codec.decodeValue(codec.encodeValue(event)) as Record<string, unknown>;
+  t.deepEqual(back, { kind: 'closed', portfolioId: 'p1' });
+});
