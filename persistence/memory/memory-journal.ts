@@ -141,7 +141,7 @@ function freezeDeep<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) freezeChild(value[i], depth);
   } else {
-    for (const key in value) if (Object.hasOwn(value, key)) freezeChild((value as Record<string, unknown>)[key], depth);
+    for (const key in value) if (hasOwnProperty.call(value, key)) freezeChild((value as Record<string, unknown>)[key], depth);
   }
   return Object.freeze(value);
 }
@@ -151,3 +151,5 @@ function freezeChild(item: unknown, depth: number): void {
 }
 
 const MAX_EVENT_DEPTH = 64;
+/** Inside for...in, `hasOwnProperty.call` is answered from the enum cache; `Object.hasOwn` is not (slower). */
+const hasOwnProperty = Object.prototype.hasOwnProperty;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openPersistence } from '../../persistence/index.js';
 import type { Persistence } from '../../persistence/index.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** The database tests use: `BIFROST_TEST_PG`, default a local `test` database. */
 export const PG_URL = process.env.BIFROST_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -124,13 +125,10 @@ export function postgresBackend(): Backend {
       return {
         args: ['postgres', withApplicationName(PG_URL, `${schema}_writer`), schema],
         async writersGone(timeoutMs = 10_000) {
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
+          await waitFor(`the sessions of ${schema}'s writers to close`, async () => {
             const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`${schema}_writer`]);
-            if (Number(rows[0]!.n) === 0) return;
-            if (Date.now() > deadline) throw new Error(`${rows[0]!.n} sessions of ${schema}'s writers still open after ${timeoutMs} ms`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
+            return Number(rows[0]!.n) === 0;
+          }, timeoutMs);
         },
         open: (options = {}) => openPersistence({ kind: 'postgres', url: PG_URL, schema, poolSize: 4, ...options }),
         async execute(sql) {
