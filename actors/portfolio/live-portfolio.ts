@@ -278,9 +278,15 @@ export class LivePortfolio {
     return Object.freeze(record);
   }
 
+  /**
+   * Every traded symbol's quantity, flat ones as 0: a record's hidden class follows its keys, and a key set
+   * that only grows (symbols in the order first traded) gives V8 a chain of at most one class per symbol.
+   * Dropping the flat ones made a new key subset, often a new class, after most fills (about 2 µs a record
+   * in a backtest, against 0.7 with the zeros).
+   */
   #riskPositionRecord(): Readonly<Record<string, number>> {
     const positions: Record<string, number> = {};
-    for (const h of this.#positionOrder) if (h.position!.quantity !== 0) positions[h.symbol] = h.position!.quantity;
+    for (const h of this.#positionOrder) positions[h.symbol] = h.position!.quantity;
     return Object.freeze(positions);
   }
 }

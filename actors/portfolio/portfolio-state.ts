@@ -138,7 +138,7 @@ export function exposure(state: PortfolioState): Exposure {
 export function toRiskView(state: PortfolioState): RiskPortfolioView {
   const positions: Record<string, number> = {};
   const marks: Record<string, number> = {};
-  for (const p of Object.values(state.positions)) if (p.quantity !== 0) positions[p.symbol] = p.quantity;
+  for (const p of Object.values(state.positions)) positions[p.symbol] = p.quantity;
   for (const [symbol, mark] of Object.entries(state.marks)) marks[symbol] = mark.price;
   return {
     portfolioId: state.portfolioId, cash: state.cash, equity: state.equity, positions, marks,

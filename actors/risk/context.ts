@@ -14,7 +14,7 @@ export interface RiskPortfolioView {
   readonly cash: number;
   /** `cash + sum(quantity x mark)`. */
   readonly equity: number;
-  /** Signed quantity per symbol (flat symbols may be absent). */
+  /** Signed quantity per symbol: every symbol the portfolio has traded, 0 when flat (a symbol never traded is absent). */
   readonly positions: Readonly<Record<string, number>>;
   /** The portfolio's latest mark per symbol; used where the risk engine has no last price. */
   readonly marks: Readonly<Record<string, number>>;

@@ -139,6 +139,16 @@ test('exposure, the risk view and the peak and drawdown follow the marks', (t) =
   });
 });
 
+test('the risk view lists a flat symbol as 0, in the order first traded, so its key set only grows', (t) => {
+  let s = applyFill(createPortfolio('p1', 10_000, 0), fill('AAA', 'buy', 10, 100, 0));
+  s = applyFill(s, fill('BBB', 'buy', 5, 20, 0));
+  s = applyFill(s, fill('AAA', 'sell', 10, 110, 0));
+  t.deepEqual(toRiskView(s).positions, { AAA: 0, BBB: 5 });
+  t.deepEqual(Object.keys(toRiskView(s).positions), ['AAA', 'BBB']);
+  s = applyFill(s, fill('AAA', 'sell', 3, 110, 0));
+  t.deepEqual(Object.entries(toRiskView(s).positions), [['AAA', -3], ['BBB', 5]]);
+});
+
 test('a mark older than the current one is ignored', (t) => {
   let s = applyFill(createPortfolio('p1', 1_000, 0), fill('AAA', 'buy', 1, 10, 0, 5_000));
   s = markPrices(s, { AAA: 1 }, 4_000);

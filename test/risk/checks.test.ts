@@ -143,6 +143,20 @@ for (const row of rows) {
   });
 }
 
+test('a flat symbol the view lists as 0 decides every row, message and figure included, as it does absent', (t) => {
+  // The portfolio lists every symbol it has traded, flat ones as 0 (a key set that only grows keeps one hidden class).
+  const flat = ['MSFT', 'LOT', 'TENTH', 'ZZZZ'];
+  for (const row of rows) {
+    const ctx: RiskContext = { ...baseContext, ...row.ctx, limits: { ...baseContext.limits, ...row.limits } };
+    const positions = { ...ctx.portfolio.positions };
+    for (const symbol of flat) if (!Object.hasOwn(positions, symbol)) positions[symbol] = 0;
+    const listed: RiskContext = { ...ctx, portfolio: { ...ctx.portfolio, positions } };
+    t.deepEqual(row.check(row.order ?? baseOrder, listed), row.check(row.order ?? baseOrder, ctx), row.name);
+  }
+  const listed: RiskContext = { ...baseContext, portfolio: { ...portfolio, positions: { MSFT: 0, AAPL: 100, LOT: 0 } } };
+  t.deepEqual(exposures(orderWith({ symbol: 'LOT', quantity: 10 }), listed), exposures(orderWith({ symbol: 'LOT', quantity: 10 }), baseContext));
+});
+
 test('every check in RISK_CHECKS has a denying row and a passing row in this table', (t) => {
   for (const { name, check } of RISK_CHECKS) {
     t.true(rows.some((r) => r.check === check && r.expect !== undefined), `${name} lacks a denying row`);
