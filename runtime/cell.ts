@@ -463,15 +463,21 @@ export class ActorCell implements ActorContext<Message> {
  */
 class ScheduledMessage implements Cancellable {
   #timer: Cancellable | undefined;
-  /** What the clock calls, made once for the first delay and every interval after it. */
-  readonly #fireTask = (): void => this.#fire();
+  /**
+   * What the clock calls, made once for the first delay and every interval after it. Assigned in the
+   * constructor, not as a field initialiser: tsx's keep-names transform names an arrow in a field with a
+   * `defineProperty` (about 0.3 µs, and a dictionary-mode function), and a strategy arms a timer per order.
+   */
+  readonly #fireTask: () => void;
 
   constructor(
     private readonly cell: ActorCell,
     private readonly timers: Set<Cancellable>,
     private readonly message: Message,
     private readonly interval: number | undefined,
-  ) {}
+  ) {
+    this.#fireTask = () => this.#fire();
+  }
 
   start(delayMs: number): void {
     this.#timer = this.cell.clock.setTimer(delayMs, this.#fireTask);

@@ -23,7 +23,20 @@ export class SystemClock implements Clock {
   setTimer(delayMs: number, fn: () => void): Cancellable {
     const handle = setTimeout(fn, Math.max(0, delayMs));
     handle.unref();
-    return { cancel: () => clearTimeout(handle) };
+    return new NodeTimer(handle);
+  }
+}
+
+/**
+ * A Node timer as a `Cancellable`. A class, not `{ cancel: () => clearTimeout(handle) }`: tsx's
+ * keep-names transform wraps every named closure in a `defineProperty` of its name, which costs about
+ * 0.3 µs and turns the function into a dictionary-mode object, once per timer.
+ */
+class NodeTimer implements Cancellable {
+  constructor(private readonly handle: NodeJS.Timeout) {}
+
+  cancel(): void {
+    clearTimeout(this.handle);
   }
 }
 

@@ -160,7 +160,8 @@ export function applyReport(books: BrokerBooks, report: VenueReport, time: numbe
   let fillSeq: number | undefined;
   if (result.fill !== undefined) fillSeq = appendFill(books, result.fill);
   if (isTerminal(result.order.status)) retire(books, result.order.clientOrderId);
-  return fillSeq === undefined ? result : { ...result, fillSeq };
+  // Written out, not `{ ...result, fillSeq }`: V8 gave each spread copy a new hidden class (one per fill).
+  return fillSeq === undefined ? result : { order: result.order, changed: true, fill: result.fill, fillSeq };
 }
 
 function appendFill(books: BrokerBooks, fill: Fill): number {
