@@ -112,8 +112,11 @@ function computeExposures(order: OrderRequest, ctx: RiskContext): ExposureFigure
   let grossBefore = 0;
   let netBefore = 0;
   const positions = ctx.portfolio.positions;
-  for (const symbol of Object.keys(positions)) {
-    const value = positions[symbol]! * (valuationPrice(ctx, symbol) ?? 0);
+  for (const symbol in positions) {
+    // A flat symbol adds nothing: skip its price lookups (the view lists every symbol ever traded).
+    const quantity = positions[symbol]!;
+    if (quantity === 0) continue;
+    const value = quantity * (valuationPrice(ctx, symbol) ?? 0);
     grossBefore += Math.abs(value);
     netBefore += value;
   }
