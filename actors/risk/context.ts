@@ -112,7 +112,7 @@ function computeExposures(order: OrderRequest, ctx: RiskContext): ExposureFigure
   let grossBefore = 0;
   let netBefore = 0;
   const positions = ctx.portfolio.positions;
-  for (const symbol in positions) {
+  for (const symbol of Object.keys(positions)) {
     // A flat symbol adds nothing: skip its price lookups (the view lists every symbol ever traded).
     const quantity = positions[symbol]!;
     if (quantity === 0) continue;
