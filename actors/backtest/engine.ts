@@ -7,7 +7,7 @@ import { ActorSystem } from '../../runtime/system.js';
 import { attachPersistence } from '../../persistence/persistent-actor.js';
 import { MemoryJournal } from '../../persistence/memory/memory-journal.js';
 import { MemorySnapshotStore } from '../../persistence/memory/memory-snapshot-store.js';
-import { barProblems, INTERVAL_MS } from '../domain/bar.js';
+import { INTERVAL_MS } from '../domain/bar.js';
 import type { Bar } from '../domain/bar.js';
 import type { Fill } from '../domain/fill.js';
 import { InstrumentRegistry } from '../domain/instrument.js';
@@ -24,8 +24,7 @@ import type { StrategyProtocol } from '../strategy/protocol.js';
 import { BacktestConfigError } from './errors.js';
 import { eagerFeed } from './feed-eager.js';
 import { lazyFeed } from './feed-lazy.js';
-import { MarketTape, seriesBySymbol } from './market-tape.js';
-import type { SymbolSeries } from './market-tape.js';
+import { BarSet, checkBars } from './bar-set.js';
 import { computeMetrics, roundTrips } from './metrics.js';
 import type { BacktestMetrics, EquityPoint, Trade } from './metrics.js';
 import { spawnOrderPath } from './order-path.js';
@@ -38,8 +37,11 @@ export interface BacktestConfig {
   readonly strategy: StrategyClass<any> | string;
   /** Strategy params; defaults fill the gaps; validated by the strategy's params definition. */
   readonly params?: unknown;
-  /** Bars of every symbol (any order); each symbol's bars must have distinct times. */
-  readonly bars: readonly Bar[];
+  /**
+   * Bars of every symbol (any order); each symbol's bars must have distinct times. A `BarSet` (bars checked
+   * and laid out once) saves that work in each of many runs over the same bars.
+   */
+  readonly bars: readonly Bar[] | BarSet;
   /** Symbols to trade; default: every symbol in `bars`. */
   readonly symbols?: readonly string[];
   /** Default {@link DEFAULT_INITIAL_CASH}. */
@@ -102,29 +104,12 @@ function defaultInstrument(symbol: string): Instrument {
   return { symbol, tickSize: 0.01, lotSize: 1, currency: 'USD', tradable: true, shortable: false };
 }
 
-function validate(config: BacktestConfig, cls: StrategyClass<any>, series: readonly SymbolSeries[]): { symbols: string[]; problems: string[] } {
+function validate(config: BacktestConfig, cls: StrategyClass<any>, inBars: readonly string[]): { symbols: string[]; problems: string[] } {
   const problems: string[] = [];
-  const inBars = series.map((s) => s.symbol);
   const known = new Set(inBars);
   const symbols = [...(config.symbols ?? inBars)];
-  if (config.bars.length === 0) problems.push('bars: no bars given');
+  if (symbols.length === 0 && inBars.length > 0) problems.push('symbols: none given');
   for (const s of symbols) if (!known.has(s)) problems.push(`symbols: no bars for ${s}`);
-  // Intervals in order of first appearance; the set is touched only where a bar's differs from the first.
-  const interval = config.bars[0]?.interval;
-  const intervals = new Set<string>();
-  for (let i = 0; i < config.bars.length && problems.length <= 20; i++) {
-    const bar = config.bars[i]!;
-    const p = barProblems(bar);
-    if (p.length > 0) problems.push(`bars[${i}] (${bar.symbol} @ ${bar.time}): ${p.join('; ')}`);
-    if (bar.interval !== interval) intervals.add(bar.interval);
-  }
-  // Each symbol's bars are in time order: a repeated time is a neighbour.
-  for (const { symbol, times, indices } of series) {
-    for (let j = 1; j < times.length && problems.length <= 20; j++) {
-      if (times[j] === times[j - 1]) problems.push(`bars[${indices[j]}]: a second bar for ${symbol}@${times[j]}`);
-    }
-  }
-  if (intervals.size > 0) problems.push(`bars: mixed intervals ${[interval, ...intervals].join(', ')}`);
   const initialCash = config.initialCash ?? DEFAULT_INITIAL_CASH;
   if (!(initialCash > 0 && Number.isFinite(initialCash))) problems.push(`initialCash: must be a positive number, got ${initialCash}`);
   if (config.slippageBps !== undefined && !(config.slippageBps >= 0)) problems.push(`slippageBps: must be >= 0, got ${config.slippageBps}`);
@@ -156,12 +141,15 @@ export interface BacktestInternals {
  */
 export async function runBacktest(config: BacktestConfig, internals: BacktestInternals = {}): Promise<BacktestResult> {
   const cls = typeof config.strategy === 'string' ? strategyClass(config.strategy) : config.strategy;
-  const series = seriesBySymbol(config.bars);
-  const { symbols, problems } = validate(config, cls, series);
+  // A BarSet was checked and laid out when it was made; a list of bars is checked here, its problems
+  // reported with the rest of the config's.
+  const check = config.bars instanceof BarSet ? undefined : checkBars(config.bars);
+  const { symbols, problems } = validate(config, cls, check === undefined ? (config.bars as BarSet).symbols : check.series.map((s) => s.symbol));
+  if (check !== undefined) problems.unshift(...check.problems);
   if (problems.length > 0) throw new BacktestConfigError(problems);
+  const barSet = check === undefined ? (config.bars as BarSet) : BarSet.fromCheck(check);
   const params = cls.params.parse(config.params);
-  const wanted = new Set(symbols);
-  const tape = new MarketTape(series.filter((s) => wanted.has(s.symbol)));
+  const tape = barSet.tapeFor(symbols);
   const slices = tape.slices;
   const first = slices[0]![0]!;
   const clock = new SimulatedClock(first.time);

@@ -1,4 +1,5 @@
 export { BACKTEST_PORTFOLIO_ID, DEFAULT_INITIAL_CASH, runBacktest } from './engine.js';
+export { BarSet } from './bar-set.js';
 export { timeSlices } from './market-tape.js';
 export type { BacktestConfig, BacktestDenial, BacktestResult } from './engine.js';
 export { BacktestConfigError } from './errors.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { BacktestConfigError, runBacktest } from '../../actors/backtest/index.js';
+import { BacktestConfigError, BarSet, runBacktest } from '../../actors/backtest/index.js';
 import type { Bar } from '../../actors/domain/index.js';
 import { SyntheticFeed } from '../../actors/market/index.js';
 import { DonchianBreakout } from '../../examples/strategies/donchian-breakout.js';
@@ -82,6 +82,45 @@ test('a backtest is deterministic: two runs with the same inputs produce identic
   const [a, b] = [await run(), await run()];
   t.true(a.fills.length >= 4, `fills: ${a.fills.length}`);
   t.is(JSON.stringify(a), JSON.stringify(b));
+});
+
+test('a BarSet gives the same result as its list of bars, run after run, and on a subset of its symbols', async (t) => {
+  const bars = synthetic(400);
+  const set = BarSet.of(bars);
+  t.deepEqual(set.symbols, ['AAA', 'BBB']);
+  t.is(set.barCount, bars.length);
+  const config = { strategy: 'sma-cross', params: { fast: 5, slow: 20, notional: 5_000 }, slippageBps: 3 } as const;
+  const fromList = JSON.stringify(await runBacktest({ ...config, bars }));
+  t.true(JSON.parse(fromList).fills.length >= 4);
+  t.is(JSON.stringify(await runBacktest({ ...config, bars: set })), fromList);
+  t.is(JSON.stringify(await runBacktest({ ...config, bars: set })), fromList);
+  const onlyB = JSON.stringify(await runBacktest({ ...config, bars: bars.filter((b) => b.symbol === 'BBB') }));
+  t.is(JSON.stringify(await runBacktest({ ...config, bars: set, symbols: ['BBB'] })), onlyB);
+  t.is(JSON.stringify(await runBacktest({ ...config, bars: set, symbols: ['BBB'] })), onlyB);
+});
+
+test('a BarSet keeps what it checked: later changes to the input bars do not reach its runs', async (t) => {
+  const bars = synthetic(300).map((b) => ({ ...b }));
+  const set = BarSet.of(bars);
+  const config = { strategy: 'sma-cross', params: { fast: 5, slow: 20, notional: 5_000 } } as const;
+  const before = JSON.stringify(await runBacktest({ ...config, bars: set }));
+  for (const bar of bars) (bar as { close: number }).close = Number.NaN;
+  bars.length = 10;
+  t.is(JSON.stringify(await runBacktest({ ...config, bars: set })), before);
+  t.true(Object.isFrozen(set.tapeFor(['AAA']).slices[0]));
+});
+
+test('a BarSet refuses bad bars as runBacktest does, naming each', (t) => {
+  const bars = synthetic(30);
+  const bad = [...bars, { ...bars[0]!, time: bars[0]!.time + 1, close: Number.NaN }, bars[2]!];
+  const error = t.throws(() => BarSet.of(bad), { instanceOf: BacktestConfigError });
+  t.regex(error!.message, new RegExp(`bars\\[${bars.length}\\] \\(AAA @ ${bars[0]!.time + 1}\\): close is NaN`));
+  t.regex(error!.message, new RegExp(`bars\\[${bars.length + 1}\\]: a second bar for ${bars[2]!.symbol}@${bars[2]!.time}`));
+  t.throws(() => BarSet.of([]), { instanceOf: BacktestConfigError, message: /no bars given/ });
+});
+
+test('an empty list of symbols is refused', async (t) => {
+  await t.throwsAsync(runBacktest({ strategy: 'sma-cross', bars: synthetic(30), symbols: [] }), { instanceOf: BacktestConfigError, message: /symbols: none given/ });
 });
 
 test('bad inputs are all reported at once, each naming its field', async (t) => {
