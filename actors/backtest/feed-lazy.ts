@@ -75,7 +75,7 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
           if (caughtUp && timerDue) await settle(system); // before timers fire at the new time
           clock.advanceTo(time);
           // Only bars that can fill something: a paper venue's bar for a symbol with no pending order is a no-op.
-          if (venue.pendingOrders > 0) path.feedVenue(slices[next]!.filter((bar) => venue.pendingOrdersFor(bar.symbol) > 0));
+          if (venue.pendingOrders > 0) path.feedVenue(tape.barsOf(next, venue.pendingSymbols()));
           await settle(system);
         }
         pacer.taken = next;

@@ -103,9 +103,14 @@ export class MarketTape {
   readonly symbolOf: Int32Array;
   readonly positionOf: Int32Array;
   readonly closes: readonly Float64Array[];
+  readonly #indexOf: ReadonlyMap<string, number>;
+  /** Per symbol, the position `barsOf` found last (see `#positionAt`). */
+  readonly #hints: Int32Array;
 
   /** `series` in symbol name order, as `seriesBySymbol` returns them. */
   constructor(readonly series: readonly SymbolSeries[]) {
+    this.#indexOf = new Map(series.map((s, i) => [s.symbol, i]));
+    this.#hints = new Int32Array(series.length);
     const timesOf = series.map((s) => s.times);
     this.closes = series.map((s) => s.closes);
     const times = unionOfSorted(timesOf);
@@ -152,6 +157,54 @@ export class MarketTape {
   /** The time of slice `k`. */
   timeOf(k: number): number {
     return this.times[k]!;
+  }
+
+  /**
+   * The bars of slice `k` whose symbols are in `symbols` (any order, unknown ones ignored), in the slice's
+   * order: a binary search in each symbol's times, not a walk over the slice.
+   */
+  barsOf(k: number, symbols: Iterable<string>): Bar[] {
+    const time = this.times[k]!;
+    const found: Bar[] = [];
+    const order: number[] = [];
+    for (const symbol of symbols) {
+      const s = this.#indexOf.get(symbol);
+      if (s === undefined) continue;
+      const { times, bars } = this.series[s]!;
+      const j = this.#positionAt(s, times, time);
+      if (j >= times.length || times[j] !== time) continue;
+      // In symbol (name) order, as in the slice: an insertion, as there are rarely more than a few.
+      let at = order.length;
+      while (at > 0 && order[at - 1]! > s) at--;
+      if (at === order.length) {
+        order.push(s);
+        found.push(bars[j]!);
+      } else {
+        order.splice(at, 0, s);
+        found.splice(at, 0, bars[j]!);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The first position of symbol `s` at or after `time`. A run asks in ascending time, so the answer is
+   * usually at or just after the last one: a few steps from there, a binary search otherwise. The hints
+   * change no answer, so a tape shared by runs (a `BarSet`'s) stays correct whatever order they ask in.
+   */
+  #positionAt(s: number, times: Float64Array, time: number): number {
+    let j = this.#hints[s]!;
+    if (j > times.length || (j > 0 && times[j - 1]! >= time)) j = lowerBound(times, time);
+    else {
+      for (let steps = 0; j < times.length && times[j]! < time; steps++, j++) {
+        if (steps === 8) {
+          j = lowerBound(times, time);
+          break;
+        }
+      }
+    }
+    this.#hints[s] = j;
+    return j;
   }
 }
 

@@ -203,6 +203,11 @@ export class PaperVenue implements Venue {
     return this.#liveBySymbol.get(symbol) ?? 0;
   }
 
+  /** The symbols with orders submitted and not yet done, in no particular order (usually few). */
+  pendingSymbols(): IterableIterator<string> {
+    return this.#liveBySymbol.keys();
+  }
+
   /** Every fill so far, in execution order: the ground truth. */
   fills(): readonly VenueFill[] {
     return [...this.#fills];

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { BacktestConfigError, runBacktest, timeSlices } from '../../actors/backtest/index.js';
 import type { Bar } from '../../actors/domain/bar.js';
+import { MarketTape, seriesBySymbol } from '../../actors/backtest/market-tape.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2020, 0, 2);
@@ -35,6 +36,24 @@ test('time slices of shuffled bars with holes and late starters equal sorting an
       [bars[i], bars[j]] = [bars[j]!, bars[i]!];
     }
     t.deepEqual(timeSlices(bars), referenceSlices(bars), `round ${round}`);
+  }
+});
+
+test('the bars of a slice for some symbols are those of the slice with those symbols, in the slice order', (t) => {
+  let seed = 5;
+  const random = (): number => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+  const names = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'];
+  const bars: Bar[] = [];
+  for (const symbol of names) for (let day = 0; day < 40; day++) if (random() > 0.3) bars.push(bar(symbol, day));
+  const tape = new MarketTape(seriesBySymbol(bars));
+  // Ascending (as a run asks), then descending and at random: the tape's search hints must change no answer.
+  const ks = tape.slices.map((_, k) => k);
+  const order = [...ks, ...ks.reverse(), ...ks.map(() => Math.floor(random() * ks.length))];
+  for (const k of order) {
+    const wanted = names.filter(() => random() > 0.5).reverse();
+    if (random() > 0.7) wanted.push('ZZZ');
+    const expected = tape.slices[k]!.filter((b) => wanted.includes(b.symbol));
+    t.deepEqual(tape.barsOf(k, wanted), expected, `slice ${k}, symbols ${wanted.join(',')}`);
   }
 });
 
