@@ -47,8 +47,8 @@ export class MarketCatchUp {
       if (position === this.#sent[s]) continue;
       this.#sent[s] = position;
       const series = tape.series[s]!;
-      const bar = series.bars[position]!;
-      (prices ??= {})[series.symbol] = bar.close;
+      // The close from the tape's array, not the bar: the bar itself is cold in memory by now.
+      (prices ??= {})[series.symbol] = tape.closes[s]![position]!;
       // The window after close `position`: the formula the live feeder's ReturnWindows uses.
       const returns = this.varWindow > 0 ? returnWindow(tape.closes[s]!, position, this.varWindow) : undefined;
       if (returns !== undefined) system.tell(risk, { type: 'risk.returnsUpdate', symbol: series.symbol, returns });

@@ -48,12 +48,15 @@ export class ClientOrderIdGenerator {
   readonly #nodeId: string;
   readonly #epoch: number;
   #counter: number;
+  /** `nodeId-epoch-`, made once: only the counter changes from one id to the next. */
+  readonly #prefix: string;
 
   private constructor(state: ClientOrderIdState) {
     checkState(state);
     this.#nodeId = state.nodeId;
     this.#epoch = state.epoch;
     this.#counter = state.counter;
+    this.#prefix = `${this.#nodeId}-${this.#epoch.toString(36)}-`;
   }
 
   /** A first start on `nodeId`, with the epoch taken from `now` (epoch ms). */
@@ -69,7 +72,7 @@ export class ClientOrderIdGenerator {
 
   /** The next id. */
   next(): string {
-    const id = `${this.#nodeId}-${this.#epoch.toString(36)}-${this.#counter.toString(36)}`;
+    const id = this.#prefix + this.#counter.toString(36);
     this.#counter += 1;
     return id;
   }
