@@ -86,9 +86,10 @@ function isWellFormedBar(bar: Bar): boolean {
   );
 }
 
-/** Throws `InvalidBarError` naming `where` unless the bar is valid; returns it frozen otherwise. */
-export function validateBar(bar: Bar, where = `${bar.symbol}@${bar.time}`): Bar {
+/** Throws `InvalidBarError` naming `where` (default `symbol@time`) unless the bar is valid; returns it frozen otherwise. */
+export function validateBar(bar: Bar, where?: string): Bar {
   const problems = barProblems(bar);
-  if (problems.length > 0) throw new InvalidBarError(where, problems);
+  // `where` is named only on failure: a default parameter would build the string for every good bar.
+  if (problems.length > 0) throw new InvalidBarError(where ?? `${bar.symbol}@${bar.time}`, problems);
   return Object.isFrozen(bar) ? bar : Object.freeze({ ...bar });
 }
