@@ -8,8 +8,7 @@ import { MarketCatchUp } from './catch-up.js';
 import { replayEquity } from './equity-replay.js';
 import { settle } from './feed.js';
 import type { BacktestFeed } from './feed.js';
-import { OrderGate, OrderHold, RELEASE_ORDERS } from './order-gate.js';
-import type { OrderGateProtocol } from './order-gate.js';
+import { OrderGate, OrderHold } from './order-gate.js';
 import type { BacktestOrderPath } from './order-path.js';
 import { SlicePacer } from './slice-pacer.js';
 
@@ -41,7 +40,7 @@ export interface LazyFeedOptions {
  */
 export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: BacktestOrderPath, options: LazyFeedOptions): BacktestFeed {
   const hold = new OrderHold();
-  const gate = system.spawn(OrderGate, 'order-gate', { risk: path.risk, hold }) as ActorRef<OrderGateProtocol>;
+  const gate = system.spawn(OrderGate, 'order-gate', { hold }) as ActorRef<RiskProtocol>;
   const pacer = new SlicePacer(clock, system);
   system.services.provide(BACKTEST_PACER, pacer);
   // The strategy's risk ref is routed at each send: to the gate while it runs ahead through slices, straight
@@ -92,7 +91,7 @@ export function lazyFeed(system: ActorSystem, clock: SimulatedClock, path: Backt
         }
         if (hold.size > 0) {
           if (catchUpTo(taken - 1)) await settle(system); // the held orders go after what the catch-up caused
-          system.tell(gate, RELEASE_ORDERS);
+          hold.releaseTo(system, path.risk);
           await settle(system);
         }
         next = taken;
