@@ -1,5 +1,5 @@
 import { barProblems } from '../domain/bar.js';
-import type { Bar, Interval } from '../domain/bar.js';
+import type { Bar } from '../domain/bar.js';
 import { BacktestConfigError } from './errors.js';
 import { MarketTape, seriesBySymbol } from './market-tape.js';
 import type { SymbolSeries } from './market-tape.js';
@@ -55,7 +55,6 @@ export function checkBars(bars: readonly Bar[]): BarCheck {
 export class BarSet {
   /** Symbols in name order. */
   readonly symbols: readonly string[];
-  readonly interval: Interval;
   /** The whole set's tape; a run on some of the symbols gets its own (`tapeFor`). */
   readonly #tape: MarketTape;
   readonly #tapes = new Map<string, MarketTape>();
@@ -65,7 +64,6 @@ export class BarSet {
   private constructor(series: readonly SymbolSeries[]) {
     this.#series = series;
     this.symbols = Object.freeze(series.map((s) => s.symbol));
-    this.interval = series[0]!.bars[0]!.interval;
     const tape = new MarketTape(series);
     // The set's own frozen copies, so that nothing done to the input reaches its runs, made in the order a
     // run reads them (slice after slice): bars read in allocation order stay in cache, and a run that sends
@@ -86,9 +84,7 @@ export class BarSet {
 
   /** Checks and lays out `bars`; throws `BacktestConfigError` listing the problems when any bar is unusable. */
   static of(bars: readonly Bar[]): BarSet {
-    const { series, problems } = checkBars(bars);
-    if (problems.length > 0) throw new BacktestConfigError(problems);
-    return new BarSet(series);
+    return BarSet.fromCheck(checkBars(bars));
   }
 
   /** @internal A set from a check that found no problems. */

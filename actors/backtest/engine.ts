@@ -143,11 +143,12 @@ export async function runBacktest(config: BacktestConfig, internals: BacktestInt
   const cls = typeof config.strategy === 'string' ? strategyClass(config.strategy) : config.strategy;
   // A BarSet was checked and laid out when it was made; a list of bars is checked here, its problems
   // reported with the rest of the config's.
-  const check = config.bars instanceof BarSet ? undefined : checkBars(config.bars);
-  const { symbols, problems } = validate(config, cls, check === undefined ? (config.bars as BarSet).symbols : check.series.map((s) => s.symbol));
+  const given = config.bars instanceof BarSet ? config.bars : undefined;
+  const check = given === undefined ? checkBars(config.bars as readonly Bar[]) : undefined;
+  const { symbols, problems } = validate(config, cls, given?.symbols ?? check!.series.map((s) => s.symbol));
   if (check !== undefined) problems.unshift(...check.problems);
   if (problems.length > 0) throw new BacktestConfigError(problems);
-  const barSet = check === undefined ? (config.bars as BarSet) : BarSet.fromCheck(check);
+  const barSet = given ?? BarSet.fromCheck(check!);
   const params = cls.params.parse(config.params);
   const tape = barSet.tapeFor(symbols);
   const slices = tape.slices;

@@ -165,26 +165,17 @@ export class MarketTape {
    */
   barsOf(k: number, symbols: Iterable<string>): Bar[] {
     const time = this.times[k]!;
-    const found: Bar[] = [];
-    const order: number[] = [];
+    const hits: number[] = [];
     for (const symbol of symbols) {
       const s = this.#indexOf.get(symbol);
       if (s === undefined) continue;
-      const { times, bars } = this.series[s]!;
+      const times = this.series[s]!.times;
       const j = this.#positionAt(s, times, time);
-      if (j >= times.length || times[j] !== time) continue;
-      // In symbol (name) order, as in the slice: an insertion, as there are rarely more than a few.
-      let at = order.length;
-      while (at > 0 && order[at - 1]! > s) at--;
-      if (at === order.length) {
-        order.push(s);
-        found.push(bars[j]!);
-      } else {
-        order.splice(at, 0, s);
-        found.splice(at, 0, bars[j]!);
-      }
+      if (j < times.length && times[j] === time) hits.push(s);
     }
-    return found;
+    // Symbols in name order, as in the slice; the hint of each is the position just found.
+    if (hits.length > 1) hits.sort((a, b) => a - b);
+    return hits.map((s) => this.series[s]!.bars[this.#hints[s]!]!);
   }
 
   /**
@@ -194,7 +185,7 @@ export class MarketTape {
    */
   #positionAt(s: number, times: Float64Array, time: number): number {
     let j = this.#hints[s]!;
-    if (j > times.length || (j > 0 && times[j - 1]! >= time)) j = lowerBound(times, time);
+    if (j > 0 && times[j - 1]! >= time) j = lowerBound(times, time);
     else {
       for (let steps = 0; j < times.length && times[j]! < time; steps++, j++) {
         if (steps === 8) {

@@ -198,12 +198,7 @@ export class PaperVenue implements Venue {
     return this.#live.size;
   }
 
-  /** Orders for `symbol` submitted and not yet done: a backtest feeds a symbol's bar only while it has some. */
-  pendingOrdersFor(symbol: string): number {
-    return this.#liveBySymbol.get(symbol) ?? 0;
-  }
-
-  /** The symbols with orders submitted and not yet done, in no particular order (usually few). */
+  /** The symbols with orders submitted and not yet done, in no particular order: a backtest feeds a symbol's bars only while it has some. */
   pendingSymbols(): IterableIterator<string> {
     return this.#liveBySymbol.keys();
   }
