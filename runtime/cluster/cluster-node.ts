@@ -107,8 +107,8 @@ export class ClusterNode {
       const leaseKv = await step('opening the lease bucket', () => openRetrying(() => openLeaseBucket(js, options.clusterName, replicas)));
       const placementKv = await step('opening the placement bucket', () => openRetrying(() => openPlacementBucket(js, options.clusterName, replicas)));
       const names = bucketNames(options.clusterName);
-      const placementWatchKv = await step('opening the placement bucket', () => openRetrying(() => watchView(control, names.placement)));
-      const nodesWatchKv = await step('opening the membership bucket', () => openRetrying(() => watchView(control, names.nodes)));
+      const placementWatchKv = await step('opening the placement bucket for watching', () => openRetrying(() => watchView(control, names.placement)));
+      const nodesWatchKv = await step('opening the membership bucket for watching', () => openRetrying(() => watchView(control, names.nodes)));
       const onError = (operation: string) => (error: unknown) => system.events.publish({ type: 'cluster.error', at: system.clock.now(), operation, error: errorInfo(error) });
       const table = new PlacementTable({ js, kv: placementKv, watchKv: placementWatchKv, name: names.placement }, system.clock, onError('placement.watch'));
       await step('watching the placement table', () => table.start());
