@@ -5,6 +5,7 @@ import test from 'ava';
 import { InvalidPersistenceArgumentError } from '../../persistence/index.js';
 import { closeSqliteDatabase, openSqliteDatabase, walCheckpointerOf } from '../../persistence/sqlite/sqlite-database.js';
 import { SqliteJournal } from '../../persistence/sqlite/sqlite-journal.js';
+import { WalCheckpointer } from '../../persistence/sqlite/wal-checkpointer.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -37,6 +38,38 @@ test('a worker thread checkpoints the WAL once it passes the threshold, and ever
   await journal.close();
   await closeSqliteDatabase(db);
   t.is(walCheckpointerOf(db), undefined);
+});
+
+test('under writes that never pause, the WAL starts over after each checkpoint instead of growing without end', async (t) => {
+  const path = join(tempDir(t), 'busy.db');
+  // The writer's own automatic checkpoint off, and a checkpointer that looks every 10 ms past 64 KiB.
+  const db = openSqliteDatabase(path, { checkpoint: 'inline', walAutocheckpointPages: 0 });
+  const checkpointer = new WalCheckpointer(db, { thresholdBytes: 64 * 1_024, intervalMs: 10 });
+  t.teardown(() => checkpointer.stop());
+  const journal = new SqliteJournal(db);
+  const event = { kind: 'fill', note: 'z'.repeat(1_000) };
+  let seq = 0;
+  const append = () => journal.append('busy', [event], { expectedSeq: seq++, epoch: 1 });
+  // Appends one after another, each waiting only for its commit: the writer never leaves the WAL idle
+  // long enough for a checkpoint running beside it to copy everything, which is when SQLite starts over.
+  // Until the first catch-up the WAL has never started over, so its size per append is what every append
+  // would add to a WAL that never does.
+  const deadline = Date.now() + 20_000;
+  while (checkpointer.catchUps === 0 && Date.now() < deadline) await append();
+  t.true(checkpointer.catchUps > 0, 'the writer finished a checkpoint the worker had caught up on');
+  const bytesPerAppend = statSync(`${path}-wal`).size / seq;
+  const neverStartedOver = 64 * 1_048_576;
+  while (seq * bytesPerAppend < neverStartedOver && Date.now() < deadline) await append();
+  const wal = statSync(`${path}-wal`).size;
+  t.log(`${seq} appends of about ${Math.round(bytesPerAppend)} WAL bytes each; WAL ${wal} bytes; ${checkpointer.checkpoints} checkpoints, ${checkpointer.catchUps} caught up`);
+  t.true(seq * bytesPerAppend >= neverStartedOver, 'the appends ran to the end');
+  t.true(wal < neverStartedOver / 3, `the WAL is ${wal} bytes, against ${neverStartedOver} had it never started over`);
+  t.true(checkpointer.catchUps > 1);
+  t.is(checkpointer.lastError, undefined);
+  t.is(await journal.highestSeq('busy'), seq);
+  await journal.close();
+  await checkpointer.stop();
+  await closeSqliteDatabase(db);
 });
 
 test('inline checkpoints and in-memory databases start no worker; bad checkpoint options are refused', async (t) => {
