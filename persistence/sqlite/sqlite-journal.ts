@@ -46,6 +46,7 @@ export class SqliteJournal implements Journal {
   readonly #page: Database.Statement<[string, number, string, number, number], BlockRow>;
   readonly #fence: Database.Statement<[string, number], number>;
   readonly #maxSeq: Database.Statement<[string], number | null>;
+  readonly #commit: Database.Transaction<(batch: readonly PendingAppend[], timestamp: number) => Array<AppendResult | Error>>;
   #closed = false;
 
   /** Wraps a database already opened with {@link openSqliteDatabase}; {@link SqliteJournal.close} leaves it open. */
@@ -81,6 +82,7 @@ export class SqliteJournal implements Journal {
       )
       .pluck();
     this.#maxSeq = db.prepare<[string], number | null>('SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?').pluck();
+    this.#commit = db.transaction((batch: readonly PendingAppend[], timestamp: number) => this.#writeBatch(batch, timestamp));
   }
 
   /** Opens (creating and migrating) the database file at `path`; closing the journal closes the file. */
@@ -185,34 +187,36 @@ export class SqliteJournal implements Journal {
   }
 
   #commitBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
-    const commit = this.#db.transaction(() => {
-      // A head row is written only when it is missing or its epoch rises: the highest seq is the last
-      // stored block's (read with it), so advancing the row on every append cost a second B-tree page per
-      // commit (about a third of a small commit) for nothing.
-      const heads = new Map<string, JournalHead & { write: boolean }>();
-      const outcomes: Array<AppendResult | Error> = [];
-      for (const append of batch) {
-        let head = heads.get(append.persistenceId);
-        if (head === undefined) {
-          const stored = this.#readStoredHead(append.persistenceId);
-          head = { ...stored.head, write: !stored.hasRow };
-        }
-        const rejection = checkAgainstHead(append.persistenceId, head, append.expectedSeq, append.epoch);
-        if (rejection !== undefined) {
-          outcomes.push(rejection);
-          continue;
-        }
-        let seq = head.highestSeq;
-        for (const block of append.blocks) {
-          this.#insert.run(append.persistenceId, seq + 1, seq + block.count, append.epoch, timestamp, append.writerId, block.bytes);
-          seq += block.count;
-        }
-        heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch), write: head.write || append.epoch > head.epoch });
-        outcomes.push({ fromSeq: head.highestSeq + 1, toSeq: seq });
+    return this.#commit.immediate(batch, timestamp);
+  }
+
+  /** The batch's rows in one transaction; made once, since `db.transaction()` costs about 4.5 µs a call. */
+  #writeBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
+    // A head row is written only when it is missing or its epoch rises: the highest seq is the last
+    // stored block's (read with it), so advancing the row on every append cost a second B-tree page per
+    // commit (about a third of a small commit) for nothing.
+    const heads = new Map<string, JournalHead & { write: boolean }>();
+    const outcomes: Array<AppendResult | Error> = [];
+    for (const append of batch) {
+      let head = heads.get(append.persistenceId);
+      if (head === undefined) {
+        const stored = this.#readStoredHead(append.persistenceId);
+        head = { ...stored.head, write: !stored.hasRow };
       }
-      for (const [id, head] of heads) if (head.write) this.#upsertHead.run(id, head.highestSeq, head.epoch);
-      return outcomes;
-    });
-    return commit.immediate();
+      const rejection = checkAgainstHead(append.persistenceId, head, append.expectedSeq, append.epoch);
+      if (rejection !== undefined) {
+        outcomes.push(rejection);
+        continue;
+      }
+      let seq = head.highestSeq;
+      for (const block of append.blocks) {
+        this.#insert.run(append.persistenceId, seq + 1, seq + block.count, append.epoch, timestamp, append.writerId, block.bytes);
+        seq += block.count;
+      }
+      heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch), write: head.write || append.epoch > head.epoch });
+      outcomes.push({ fromSeq: head.highestSeq + 1, toSeq: seq });
+    }
+    for (const [id, head] of heads) if (head.write) this.#upsertHead.run(id, head.highestSeq, head.epoch);
+    return outcomes;
   }
 }
