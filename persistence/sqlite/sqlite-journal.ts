@@ -157,13 +157,13 @@ export class SqliteJournal implements Journal {
     const timestamp = this.#clock.now();
     let outcomes: Array<AppendResult | Error>;
     try {
-      outcomes = this.#commitBatch(batch, timestamp);
+      outcomes = this.#commit.immediate(batch, timestamp);
     } catch {
       // Something unexpected (disk full, a busy file) failed the shared transaction: retry each append
       // alone so the failure lands only on the appends it belongs to.
       outcomes = batch.map((append) => {
         try {
-          return this.#commitBatch([append], timestamp)[0]!;
+          return this.#commit.immediate([append], timestamp)[0]!;
         } catch (error) {
           return this.#explain(append, error);
         }
@@ -184,10 +184,6 @@ export class SqliteJournal implements Journal {
       return new ConcurrencyError(append.persistenceId, append.expectedSeq, actual);
     }
     return new StorageError(`append to ${append.persistenceId}`, { cause: error });
-  }
-
-  #commitBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
-    return this.#commit.immediate(batch, timestamp);
   }
 
   /** The batch's rows in one transaction; made once, since `db.transaction()` costs about 4.5 µs a call. */

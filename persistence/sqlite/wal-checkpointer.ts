@@ -30,10 +30,8 @@ export interface WalWriter {
   pragma(source: string): unknown;
 }
 
-/** What the worker reports after a checkpoint. */
-type CheckpointResult =
-  | { readonly ok: true; readonly busy: number; readonly log: number; readonly checkpointed: number; readonly caughtUp: boolean; readonly rounds: number }
-  | { readonly ok: false; readonly error: string };
+/** What the worker reports after a checkpoint: whether its last round caught up with the writer, or its error. */
+type CheckpointResult = { readonly ok: true; readonly caughtUp: boolean } | { readonly ok: false; readonly error: string };
 
 export interface WalCheckpointerOptions {
   /** Default {@link DEFAULT_WAL_CHECKPOINT_BYTES}. */
@@ -75,7 +73,7 @@ parentPort.on('message', (message) => {
       copied = row.log >= before ? row.checkpointed - before : row.checkpointed;
       rounds++;
     }
-    parentPort.postMessage({ ok: true, busy: row.busy, log: row.log, checkpointed: row.checkpointed, caughtUp: row.busy === 0 && copied <= workerData.catchUp, rounds });
+    parentPort.postMessage({ ok: true, caughtUp: row.busy === 0 && copied <= workerData.catchUp });
   } catch (error) {
     parentPort.postMessage({ ok: false, error: String(error && error.message || error) });
   }
@@ -150,7 +148,7 @@ export class WalCheckpointer {
         return;
       }
       this.checkpoints++;
-      if (result.caughtUp === true) this.#catchUp();
+      if (result.caughtUp) this.#catchUp();
     });
     worker.on('error', (error) => {
       this.lastError = String(error);
