@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { Codec } from '../../runtime/codec/index.js';
 import { checkAgainstHead, checkInteger, checkPersistenceId, checkReadRange, prepareAppend } from '../append-request.js';
 import type { JournalHead, PendingAppend } from '../append-request.js';
-import { ConcurrencyError, FencedError, StorageError, StoreClosedError } from '../errors.js';
+import { FencedError, StorageError, StoreClosedError } from '../errors.js';
 import { GroupCommit } from '../group-commit.js';
 import { PagedReader, pagedRead } from '../paged-reader.js';
 import type { BlockRow } from '../paged-reader.js';
@@ -11,7 +11,6 @@ import type { AppendOptions, AppendResult, Journal, JournalEntry } from '../jour
 import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 import { prepareStoredHead } from './sqlite-heads.js';
-import type { StoredHead } from './sqlite-heads.js';
 
 /** Options for {@link SqliteJournal}. */
 export interface SqliteJournalOptions {
@@ -21,13 +20,26 @@ export interface SqliteJournalOptions {
   readonly maxBatchEvents?: number;
   /** Source of entry timestamps (an actor-system `Clock` fits). Default `Date`. */
   readonly clock?: { now(): number };
+  /** Blocks stored past the stream index before a commit indexes them. Default {@link DEFAULT_STREAM_INDEX_BATCH_BLOCKS}. */
+  readonly indexBatchBlocks?: number;
 }
 
 /**
+ * Blocks appended before their stream-index entries are written, in one statement of the commit that
+ * reaches the count. An index entry per block per commit wrote one B-tree page per stream the commit touched:
+ * an order's commit wrote four pages where one now holds its blocks and one its heads. A read finds the
+ * blocks past the index by a scan of the table's end, at most this many rows; indexing them costs a few
+ * milliseconds once per this many blocks (about a thousand orders).
+ */
+export const DEFAULT_STREAM_INDEX_BATCH_BLOCKS = 4_096;
+
+/**
  * The embedded journal on better-sqlite3. Each append is stored as one `journal_blocks` row (several
- * past `MAX_BLOCK_EVENTS` events; see `event-block.ts`). Appends from one tick are written in one
- * IMMEDIATE transaction (group commit) and each is checked against its `journal_heads` row and its
- * last stored block inside it, so the checks hold across processes sharing the file too.
+ * past `MAX_BLOCK_EVENTS` events; see `event-block.ts`), at the end of the table. Appends from one tick are
+ * written in one IMMEDIATE transaction (group commit) and each is checked against its `journal_heads` row and
+ * the last stored block the row names inside it, so the checks hold across processes sharing the file too.
+ * `journal_stream_index` finds a stream's blocks; its entries are written a batch at a time (see
+ * {@link DEFAULT_STREAM_INDEX_BATCH_BLOCKS}), and a read takes the blocks past it from the table's end.
  *
  * @example
  * const journal = SqliteJournal.open('data/bifrost.db');
@@ -40,12 +52,17 @@ export class SqliteJournal implements Journal {
   readonly #clock: { now(): number };
   readonly #pageSize: number;
   readonly #commits: GroupCommit<PendingAppend>;
-  readonly #readStoredHead: (persistenceId: string) => StoredHead;
-  readonly #upsertHead: Database.Statement<[string, number, number]>;
+  readonly #readStoredHead: (persistenceId: string) => JournalHead;
+  readonly #upsertHead: Database.Statement<[string, number, number, number]>;
   readonly #insert: Database.Statement<[string, number, number, number, number, string | null, Uint8Array]>;
-  readonly #page: Database.Statement<[string, number, string, number, number], BlockRow>;
+  readonly #indexedPage: Database.Statement<[string, number, string, number, number], BlockRow>;
+  readonly #tailPage: Database.Statement<[string, number], BlockRow>;
+  readonly #readPage: Database.Transaction<(persistenceId: string, from: number, to: number) => BlockRow[]>;
+  readonly #indexedThrough: Database.Statement<[], number>;
+  readonly #indexTail: Database.Statement<[number]>;
+  readonly #setIndexedThrough: Database.Statement<[number]>;
+  readonly #indexBatchBlocks: number;
   readonly #fence: Database.Statement<[string, number], number>;
-  readonly #maxSeq: Database.Statement<[string], number | null>;
   readonly #commit: Database.Transaction<(batch: readonly PendingAppend[], timestamp: number) => Array<AppendResult | Error>>;
   #closed = false;
 
@@ -58,36 +75,71 @@ export class SqliteJournal implements Journal {
     checkInteger('readPageSize', this.#pageSize, 1);
     this.#commits = new GroupCommit((batch) => this.#flush(batch), options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
     this.#readStoredHead = prepareStoredHead(db);
+    this.#indexBatchBlocks = options.indexBatchBlocks ?? DEFAULT_STREAM_INDEX_BATCH_BLOCKS;
+    checkInteger('indexBatchBlocks', this.#indexBatchBlocks, 1);
     this.#upsertHead = db.prepare(
-      `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, ?, ?)
-       ON CONFLICT (persistence_id) DO UPDATE SET highest_seq = excluded.highest_seq, epoch = excluded.epoch`,
+      `INSERT INTO journal_heads (persistence_id, highest_seq, epoch, last_block_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (persistence_id) DO UPDATE SET highest_seq = excluded.highest_seq, epoch = excluded.epoch, last_block_id = excluded.last_block_id`,
     );
     this.#insert = db.prepare(
       'INSERT INTO journal_blocks (persistence_id, first_seq, last_seq, epoch, timestamp, writer_id, events) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    // (id, from, id, to, to): the blocks with last_seq from `from` up to the first block reaching `to`,
-    // a range scan on the key. (better-sqlite3 binds no numbered parameters, hence the repeats.)
-    this.#page = db
+    // (id, from, id, to, to): the indexed blocks with last_seq from `from` up to the first block reaching
+    // `to`, a range scan on the index. (better-sqlite3 binds no numbered parameters, hence the repeats.)
+    this.#indexedPage = db
       .prepare<[string, number, string, number, number], BlockRow>(
-        `SELECT first_seq, last_seq, epoch, timestamp, writer_id, events FROM journal_blocks
-         WHERE persistence_id = ? AND last_seq >= ?
-           AND last_seq <= coalesce((SELECT min(last_seq) FROM journal_blocks WHERE persistence_id = ? AND last_seq >= ?), ?)
-         ORDER BY last_seq`,
+        `SELECT b.first_seq, b.last_seq, b.epoch, b.timestamp, b.writer_id, b.events
+         FROM journal_stream_index i JOIN journal_blocks b ON b.id = i.block_id
+         WHERE i.persistence_id = ? AND i.last_seq >= ?
+           AND i.last_seq <= coalesce((SELECT min(last_seq) FROM journal_stream_index WHERE persistence_id = ? AND last_seq >= ?), ?)
+         ORDER BY i.last_seq`,
       )
       .raw();
+    // The stream's blocks past the index, from the table's end (rowids rise with every append, and a stream's
+    // seqs with its rowids).
+    this.#tailPage = db
+      .prepare<[string, number], BlockRow>(
+        `SELECT first_seq, last_seq, epoch, timestamp, writer_id, events FROM journal_blocks
+         WHERE id > (SELECT indexed_through FROM journal_index_state WHERE id = 1) AND persistence_id = ? AND last_seq >= ?
+         ORDER BY id`,
+      )
+      .raw();
+    // One read transaction, so that another process indexing the tail meanwhile cannot hide blocks from it.
+    this.#readPage = db.transaction((persistenceId: string, from: number, to: number) => {
+      const rows = this.#indexedPage.all(persistenceId, from, persistenceId, to, to);
+      if (rows.length > 0 && rows[rows.length - 1]![1] >= to) return rows;
+      for (const row of this.#tailPage.all(persistenceId, from)) {
+        rows.push(row);
+        if (row[1] >= to) break;
+      }
+      return rows;
+    });
+    this.#indexedThrough = db.prepare<[], number>('SELECT indexed_through FROM journal_index_state WHERE id = 1').pluck();
+    this.#indexTail = db.prepare<[number]>(
+      // OR IGNORE: a block written around the journal's checks that repeats a stored seq must not fail every
+      // later commit; the first one stays the indexed one.
+      `INSERT OR IGNORE INTO journal_stream_index (persistence_id, last_seq, block_id)
+       SELECT persistence_id, last_seq, id FROM journal_blocks WHERE id > ? ORDER BY id`,
+    );
+    this.#setIndexedThrough = db.prepare<[number]>('UPDATE journal_index_state SET indexed_through = ? WHERE id = 1');
     this.#fence = db
       .prepare<[string, number], number>(
         `INSERT INTO journal_heads (persistence_id, highest_seq, epoch) VALUES (?, 0, ?)
          ON CONFLICT (persistence_id) DO UPDATE SET epoch = max(epoch, excluded.epoch) RETURNING epoch`,
       )
       .pluck();
-    this.#maxSeq = db.prepare<[string], number | null>('SELECT max(last_seq) FROM journal_blocks WHERE persistence_id = ?').pluck();
     this.#commit = db.transaction((batch: readonly PendingAppend[], timestamp: number) => this.#writeBatch(batch, timestamp));
   }
 
   /** Opens (creating and migrating) the database file at `path`; closing the journal closes the file. */
   static open(path: string, options: SqliteJournalOptions & SqliteOpenOptions = {}): SqliteJournal {
-    return new SqliteJournal(openSqliteDatabase(path, options), options, true);
+    const db = openSqliteDatabase(path, options);
+    try {
+      return new SqliteJournal(db, options, true);
+    } catch (error) {
+      void closeSqliteDatabase(db);
+      throw error;
+    }
   }
 
   append(persistenceId: string, events: readonly unknown[], opts: AppendOptions): Promise<AppendResult> {
@@ -107,7 +159,7 @@ export class SqliteJournal implements Journal {
         persistenceId,
         (from, to) => {
           this.#checkOpen();
-          return sqliteCall('reading the journal', () => this.#page.all(persistenceId, from, persistenceId, to, to));
+          return sqliteCall('reading the journal', () => this.#readPage(persistenceId, from, to));
         },
         (bytes) => this.#codec.decodeValue(bytes),
         range,
@@ -142,11 +194,7 @@ export class SqliteJournal implements Journal {
   #head(persistenceId: string): JournalHead {
     checkPersistenceId(persistenceId);
     this.#checkOpen();
-    return sqliteCall('reading the journal head', () => this.#readHead(persistenceId));
-  }
-
-  #readHead(persistenceId: string): JournalHead {
-    return this.#readStoredHead(persistenceId).head;
+    return sqliteCall('reading the journal head', () => this.#readStoredHead(persistenceId));
   }
 
   #checkOpen(): void {
@@ -178,27 +226,18 @@ export class SqliteJournal implements Journal {
 
   /** Turns an append's own failure into the error its caller should see. */
   #explain(append: PendingAppend, error: unknown): Error {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      // The head and the stored tip were checked, so this should not happen; the rows are the truth.
-      const actual = this.#maxSeq.get(append.persistenceId) ?? append.expectedSeq + 1;
-      return new ConcurrencyError(append.persistenceId, append.expectedSeq, actual);
-    }
     return new StorageError(`append to ${append.persistenceId}`, { cause: error });
   }
 
   /** The batch's rows in one transaction; made once, since `db.transaction()` costs about 4.5 µs a call. */
   #writeBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
-    // A head row is written only when it is missing or its epoch rises: the highest seq is the last
-    // stored block's (read with it), so advancing the row on every append cost a second B-tree page per
-    // commit (about a third of a small commit) for nothing.
-    const heads = new Map<string, JournalHead & { write: boolean }>();
+    // Each head touched is written once, naming its stream's last block: the heads of the few busy streams
+    // share a page, so a small commit writes two pages (its blocks, its heads).
+    const heads = new Map<string, JournalHead & { lastBlockId: number }>();
     const outcomes: Array<AppendResult | Error> = [];
+    let lastBlockId = 0;
     for (const append of batch) {
-      let head = heads.get(append.persistenceId);
-      if (head === undefined) {
-        const stored = this.#readStoredHead(append.persistenceId);
-        head = { ...stored.head, write: !stored.hasRow };
-      }
+      const head = heads.get(append.persistenceId) ?? this.#readStoredHead(append.persistenceId);
       const rejection = checkAgainstHead(append.persistenceId, head, append.expectedSeq, append.epoch);
       if (rejection !== undefined) {
         outcomes.push(rejection);
@@ -206,13 +245,21 @@ export class SqliteJournal implements Journal {
       }
       let seq = head.highestSeq;
       for (const block of append.blocks) {
-        this.#insert.run(append.persistenceId, seq + 1, seq + block.count, append.epoch, timestamp, append.writerId, block.bytes);
+        lastBlockId = Number(this.#insert.run(append.persistenceId, seq + 1, seq + block.count, append.epoch, timestamp, append.writerId, block.bytes).lastInsertRowid);
         seq += block.count;
       }
-      heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch), write: head.write || append.epoch > head.epoch });
+      heads.set(append.persistenceId, { highestSeq: seq, epoch: Math.max(head.epoch, append.epoch), lastBlockId });
       outcomes.push({ fromSeq: head.highestSeq + 1, toSeq: seq });
     }
-    for (const [id, head] of heads) if (head.write) this.#upsertHead.run(id, head.highestSeq, head.epoch);
+    for (const [id, head] of heads) this.#upsertHead.run(id, head.highestSeq, head.epoch, head.lastBlockId);
+    if (lastBlockId > 0) {
+      // Read inside the write lock: another process sharing the file may have indexed since.
+      const indexed = this.#indexedThrough.get()!;
+      if (lastBlockId - indexed >= this.#indexBatchBlocks) {
+        this.#indexTail.run(indexed);
+        this.#setIndexedThrough.run(lastBlockId);
+      }
+    }
     return outcomes;
   }
 }

@@ -101,6 +101,37 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX journal_blocks_stream ON journal_blocks (persistence_id, last_seq)`,
     ],
   },
+  {
+    version: 4,
+    name: 'stream index built in batches (journal_stream_index); heads kept current with their last block',
+    statements: [
+      // The unique index cost every commit one index page per stream it touched (three of an order's four
+      // WAL pages). Its entries are now written in batches (see sqlite-journal.ts): blocks after
+      // `indexed_through` are found by a scan of the table's end, and each head names its stream's last block.
+      `CREATE TABLE journal_stream_index (
+         persistence_id TEXT NOT NULL,
+         last_seq INTEGER NOT NULL,
+         block_id INTEGER NOT NULL,
+         PRIMARY KEY (persistence_id, last_seq)
+       ) WITHOUT ROWID`,
+      `INSERT INTO journal_stream_index (persistence_id, last_seq, block_id)
+         SELECT persistence_id, last_seq, id FROM journal_blocks ORDER BY persistence_id, last_seq`,
+      `CREATE TABLE journal_index_state (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         indexed_through INTEGER NOT NULL
+       )`,
+      `INSERT INTO journal_index_state (id, indexed_through) VALUES (1, coalesce((SELECT max(id) FROM journal_blocks), 0))`,
+      // A stream with blocks but no head row (none should exist) gets one, so every stream has a head.
+      `INSERT INTO journal_heads (persistence_id, highest_seq, epoch)
+         SELECT persistence_id, max(last_seq), max(epoch) FROM journal_blocks
+         WHERE persistence_id NOT IN (SELECT persistence_id FROM journal_heads) GROUP BY persistence_id`,
+      `ALTER TABLE journal_heads ADD COLUMN last_block_id INTEGER`,
+      `UPDATE journal_heads SET
+         highest_seq = max(highest_seq, coalesce((SELECT max(i.last_seq) FROM journal_stream_index i WHERE i.persistence_id = journal_heads.persistence_id), 0)),
+         last_block_id = (SELECT i.block_id FROM journal_stream_index i WHERE i.persistence_id = journal_heads.persistence_id ORDER BY i.last_seq DESC LIMIT 1)`,
+      `DROP INDEX journal_blocks_stream`,
+    ],
+  },
 ];
 
 /**

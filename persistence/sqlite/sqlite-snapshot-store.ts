@@ -7,7 +7,7 @@ import type { Snapshot, SnapshotStore } from '../snapshot-store.js';
 import { closeSqliteDatabase, openSqliteDatabase, sqliteCall } from './sqlite-database.js';
 import type { SqliteOpenOptions } from './sqlite-database.js';
 import { prepareStoredHead } from './sqlite-heads.js';
-import type { StoredHead } from './sqlite-heads.js';
+import type { JournalHead } from '../append-request.js';
 
 /** Options for {@link SqliteSnapshotStore}. */
 export interface SqliteSnapshotStoreOptions {
@@ -27,7 +27,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   readonly #keep: number;
   readonly #codec: Codec;
   readonly #clock: { now(): number };
-  readonly #readStoredHead: (persistenceId: string) => StoredHead;
+  readonly #readStoredHead: (persistenceId: string) => JournalHead;
   readonly #upsert: Database.Statement<[string, number, number, number, Uint8Array]>;
   readonly #prune: Database.Statement<[string, string, number]>;
   readonly #latest: Database.Statement<[string], SnapshotRow>;
@@ -71,7 +71,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     const payload = this.#codec.encodeValue(state);
     const timestamp = this.#clock.now();
     const save = this.#db.transaction(() => {
-      const { highestSeq, epoch: currentEpoch } = this.#readStoredHead(persistenceId).head;
+      const { highestSeq, epoch: currentEpoch } = this.#readStoredHead(persistenceId);
       if (epoch < currentEpoch) throw new FencedError(persistenceId, epoch, currentEpoch);
       if (seq > highestSeq) throw new SnapshotAheadOfJournalError(persistenceId, seq, highestSeq);
       this.#upsert.run(persistenceId, seq, epoch, timestamp, payload);

@@ -1,5 +1,6 @@
 // A database written by the one-row-per-event journal (migration 1), or with clustered blocks (migration 2),
-// must open with the current layout (rowid blocks, migration 3) and recover every event exactly as stored.
+// must open with the current layout (rowid blocks, migration 3; a batched stream index and heads naming their
+// last block, migration 4) and recover every event exactly as stored.
 import test from 'ava';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -163,7 +164,7 @@ for (const backend of backends) {
   });
 }
 
-test('sqlite: a journal of clustered blocks (migration 2) opens as a rowid table with its stream index, every event intact', async (t) => {
+test('sqlite: a journal of clustered blocks (migration 2) opens as a rowid table with every block in the stream index, every event intact', async (t) => {
   const backend = backends[0]!;
   const storage = await backend.createStorage();
   const [, path] = storage.args;
@@ -190,7 +191,10 @@ test('sqlite: a journal of clustered blocks (migration 2) opens as a rowid table
   try {
     t.is(await storage.count('schema_migrations'), SQLITE_MIGRATIONS.length);
     t.is(await storage.count('journal_blocks'), blocks, 'one row per block, as before');
-    t.is(await storage.count(`sqlite_master WHERE type = 'index' AND name = 'journal_blocks_stream'`), 1);
+    t.is(await storage.count(`sqlite_master WHERE type = 'index' AND name = 'journal_blocks_stream'`), 0, 'the per-commit index is gone');
+    t.is(await storage.count('journal_stream_index'), blocks, 'every stored block indexed');
+    t.is(await storage.count('journal_index_state WHERE indexed_through = (SELECT max(id) FROM journal_blocks)'), 1);
+    t.is(await storage.count('journal_heads h WHERE h.last_block_id = (SELECT id FROM journal_blocks b WHERE b.persistence_id = h.persistence_id ORDER BY last_seq DESC LIMIT 1)'), 2, 'a head for each stream, naming its last block');
     t.is(await storage.count(`journal_blocks WHERE rowid > 0`), blocks, 'a rowid table');
     for (const [id, events] of Object.entries(streams)) {
       const stored = await collect(store.journal.read(id));
