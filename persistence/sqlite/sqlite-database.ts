@@ -24,8 +24,9 @@ export const DEFAULT_SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
  * Bytes per page of a new database file (an existing file keeps its own). Every commit writes each B-tree
- * page it changed to the WAL whole, and an order's commit changes about a kilobyte in two pages: with 4 KiB
- * pages that was 8 KiB of WAL per order, and the checkpoint's fsync of it stalled round trips (see
+ * page it changed to the WAL whole, and an order's commit changes about a kilobyte (its blocks at the table's
+ * end, and its heads): two 4 KiB pages, 8 KiB of WAL per order, against about four 1 KiB pages, and the
+ * checkpoint's fsync of that WAL stalled round trips (see
  * docs/concepts/persistence.md). Measured on the order path: round trip p99 roughly halved with the stream
  * index batched and 1 KiB pages together.
  */

@@ -27,7 +27,7 @@ export interface SqliteJournalOptions {
 /**
  * Blocks appended before their stream-index entries are written, in one statement of the commit that
  * reaches the count. An index entry per block per commit wrote one B-tree page per stream the commit touched:
- * an order's commit wrote four pages where one now holds its blocks and one its heads. A read finds the
+ * an order's commit wrote four pages where now only its blocks' and its heads' are written. A read finds the
  * blocks past the index by a scan of the table's end, at most this many rows; indexing them costs a few
  * milliseconds once per this many blocks (about a thousand orders).
  */
@@ -213,7 +213,7 @@ export class SqliteJournal implements Journal {
         try {
           return this.#commit.immediate([append], timestamp)[0]!;
         } catch (error) {
-          return this.#explain(append, error);
+          return new StorageError(`append to ${append.persistenceId}`, { cause: error });
         }
       });
     }
@@ -224,15 +224,10 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  /** Turns an append's own failure into the error its caller should see. */
-  #explain(append: PendingAppend, error: unknown): Error {
-    return new StorageError(`append to ${append.persistenceId}`, { cause: error });
-  }
-
   /** The batch's rows in one transaction; made once, since `db.transaction()` costs about 4.5 µs a call. */
   #writeBatch(batch: readonly PendingAppend[], timestamp: number): Array<AppendResult | Error> {
     // Each head touched is written once, naming its stream's last block: the heads of the few busy streams
-    // share a page, so a small commit writes two pages (its blocks, its heads).
+    // share a page, so a small commit writes only that page and the table's last leaf (or two).
     const heads = new Map<string, JournalHead & { lastBlockId: number }>();
     const outcomes: Array<AppendResult | Error> = [];
     let lastBlockId = 0;

@@ -55,7 +55,7 @@ export const RECORD_LAYOUTS: readonly (readonly string[] | undefined)[] = Object
 interface KeyNode {
   /** The layout whose keys end at this node. */
   layout: number | undefined;
-  /** The most common next key and its node, compared before the map (keys are interned: one pointer test). */
+  /** The first layout's next key here and its node, compared before the map (keys are interned: one pointer test). */
   key: string | undefined;
   next: KeyNode | undefined;
   readonly children: Map<string, KeyNode>;
